@@ -1,0 +1,145 @@
+"""The ``nnviz`` command: no sub-command opens the window; ``trace``, ``presets``, … run headless.
+
+Heavy imports (torch, Qt) happen inside the branch that needs them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from nnviz._version import __version__
+
+MAX_TRACE_STEPS = 100_000
+COMMANDS = ("trace", "presets", "export")
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line on stderr and exit status 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: {message}\n")
+
+
+def _window_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="nnviz",
+        description="Step a neural network's forward pass, loss, backward pass and update.",
+        epilog="Headless commands: nnviz trace … , nnviz presets (see `nnviz trace --help`).",
+    )
+    p.add_argument("network", nargs="?", help="network file (.json) or preset name; default xor")
+    p.add_argument("--version", action="version", version=f"nnviz {__version__}")
+    return p
+
+
+def _trace_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="nnviz trace", description="Run training steps and write every number as JSON."
+    )
+    p.add_argument("network", help="network file (.json) or preset name")
+    p.add_argument("--steps", type=int, default=1, help="number of steps (batches) to run")
+    p.add_argument("--device", choices=("cpu", "cuda", "auto"), help="override the file's device")
+    p.add_argument("--dtype", choices=("float32", "float64"), help="override the file's dtype")
+    p.add_argument("--json", required=True, metavar="OUT", help="output file, or - for stdout")
+    return p
+
+
+def _presets_parser() -> argparse.ArgumentParser:
+    return _Parser(prog="nnviz presets", description="List the presets shipped with nnviz.")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit status."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if args and args[0] == "trace":
+            return _trace(_trace_parser().parse_args(args[1:]))
+        if args and args[0] == "presets":
+            _presets_parser().parse_args(args[1:])
+            return _presets()
+        if args and args[0] == "export":
+            from nnviz.export_cli import run_export
+
+            return run_export(args[1:])
+        ns = _window_parser().parse_args(args)
+        if ns.network:
+            from nnviz.core.netfile import load
+
+            load(ns.network)  # a bad file is reported here, before any window opens
+        from nnviz.gui.app import run_app
+
+        return run_app(ns.network)
+    except KeyboardInterrupt:
+        print("nnviz: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 1
+    except Exception as exc:
+        from nnviz.core.errors import NnvizError
+
+        if isinstance(exc, NnvizError):
+            print(f"nnviz: {exc}", file=sys.stderr)
+            return 2
+        raise
+
+
+def _presets() -> int:
+    from nnviz.core.netfile import load, preset_names
+
+    for name in preset_names():
+        spec, _ = load(name)
+        sizes = "-".join(map(str, spec.layers))
+        print(f"{name:16} {sizes:24} {spec.name}")
+    return 0
+
+
+def _trace(ns: argparse.Namespace) -> int:
+    from nnviz.core.errors import NnvizError
+
+    if not 1 <= ns.steps <= MAX_TRACE_STEPS:
+        raise NnvizError(f"--steps must be between 1 and {MAX_TRACE_STEPS}, found {ns.steps}")
+    from nnviz.core.engine import Engine
+    from nnviz.core.netfile import load
+    from nnviz.core.spec import to_dict
+
+    spec, base = load(ns.network)
+    engine = Engine(spec, base_dir=base, device=ns.device, dtype=ns.dtype)
+    for note in engine.notes:
+        print(f"nnviz: {note}", file=sys.stderr)
+    steps = [engine.step().to_json() for _ in range(ns.steps)]
+    doc = {
+        "nnviz": __version__,
+        "network": to_dict(spec),
+        "device": str(engine.device),
+        "dtype": engine.dtype_name,
+        "phases": _phases(len(spec.layers) - 1),
+        "steps": steps,
+    }
+    text = json.dumps(doc, allow_nan=False)
+    if ns.json == "-":
+        sys.stdout.write(text + "\n")
+        return 0
+    from pathlib import Path
+
+    from nnviz.core.netfile import write_json_atomic
+
+    out = Path(ns.json)
+    if out.parent and not out.parent.is_dir():
+        raise NnvizError("the folder does not exist", str(out.parent))
+    try:
+        write_json_atomic(out, doc)
+    except OSError as exc:
+        raise NnvizError(exc.strerror or "cannot be written", str(out)) from None
+    return 0
+
+
+def _phases(n_layers: int) -> list[str]:
+    from nnviz.core.phases import phase_names
+
+    return phase_names(n_layers)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

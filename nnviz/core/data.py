@@ -1,0 +1,355 @@
+"""Training data: built-in generated sets, inline data, CSV files, the train/test split, batches.
+
+numpy only. Generated sets are drawn from a seed: the same seed gives the same arrays.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nnviz.core.errors import DataError
+
+DATASETS = ("xor", "and", "or", "circle", "gaussians", "spiral", "moons", "linear", "nonlinear")
+CLASSIFICATION = {"xor", "and", "or", "circle", "gaussians", "spiral", "moons"}
+MULTICLASS = {"gaussians", "spiral"}
+TRUTH_TABLES = {"xor": (0, 1, 1, 0), "and": (0, 0, 0, 1), "or": (0, 1, 1, 1)}
+MAX_SAMPLES = 1_000_000
+_GENERATED_KEYS = {"dataset", "n", "noise", "seed", "classes", "test_fraction", "standardize"}
+
+
+@dataclass
+class Dataset:
+    """Inputs and targets as the network sees them, split into training and test rows."""
+
+    x_train: np.ndarray
+    t_train: np.ndarray
+    x_test: np.ndarray
+    t_test: np.ndarray
+    labels_train: np.ndarray | None
+    labels_test: np.ndarray | None
+    task: str
+    n_classes: int
+    input_names: list[str]
+    target_names: list[str]
+    description: str
+    mean: np.ndarray | None = None
+    std: np.ndarray | None = None
+
+    @property
+    def n_inputs(self) -> int:
+        return int(self.x_train.shape[1])
+
+    @property
+    def n_outputs(self) -> int:
+        return int(self.t_train.shape[1])
+
+    @property
+    def n_train(self) -> int:
+        return int(self.x_train.shape[0])
+
+    @property
+    def n_test(self) -> int:
+        return int(self.x_test.shape[0])
+
+
+def generate(
+    name: str, n: int, noise: float, seed: int, n_classes: int = 2
+) -> tuple[np.ndarray, np.ndarray]:
+    """(x [n, 2], y): int64 labels [n] for classification sets, float64 values [n, 1] otherwise."""
+    rng = np.random.default_rng(seed)
+    if name in TRUTH_TABLES:
+        corners = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
+        rows = np.arange(n) % 4
+        x = corners[rows] + rng.normal(0, noise, (n, 2)) * (noise > 0)
+        return x, np.asarray(TRUTH_TABLES[name], dtype=np.int64)[rows]
+    k = n_classes
+    labels = np.arange(n) % k if name in MULTICLASS else np.arange(n) % 2
+    if name == "circle":
+        r = np.where(labels == 0, rng.uniform(0, 0.5, n), rng.uniform(0.7, 1.0, n))
+        angle = rng.uniform(0, 2 * math.pi, n)
+        x = np.stack([r * np.cos(angle), r * np.sin(angle)], axis=1)
+    elif name == "gaussians":
+        centres = 0.6 * np.stack(
+            [np.cos(2 * math.pi * np.arange(k) / k), np.sin(2 * math.pi * np.arange(k) / k)], 1
+        )
+        x = centres[labels] + rng.normal(0, 0.15, (n, 2))
+    elif name == "spiral":
+        t = rng.uniform(0, 1, n)
+        r = 0.1 + 0.9 * t
+        angle = 1.75 * 2 * math.pi * t + 2 * math.pi * labels / k
+        x = np.stack([r * np.sin(angle), r * np.cos(angle)], axis=1)
+    elif name == "moons":
+        t = rng.uniform(0, math.pi, n)
+        x = np.where(
+            (labels == 0)[:, None],
+            np.stack([np.cos(t), np.sin(t)], 1),
+            np.stack([1 - np.cos(t), 0.5 - np.sin(t)], 1),
+        )
+        x = (x - [0.5, 0.25]) / 1.2
+    elif name == "linear":
+        x = rng.uniform(-1, 1, (n, 2))
+        y = 0.6 * x[:, 0] - 0.3 * x[:, 1] + 0.1
+        return x, (y + rng.normal(0, noise, n))[:, None]
+    elif name == "nonlinear":
+        x = rng.uniform(-1, 1, (n, 2))
+        y = 0.5 * np.sin(math.pi * x[:, 0]) + 0.5 * x[:, 1] ** 2 - 0.25
+        return x, (y + rng.normal(0, noise, n))[:, None]
+    else:
+        raise DataError(f"unknown data set {name!r}; choose from {', '.join(DATASETS)}")
+    if noise:
+        x = x + rng.normal(0, noise, x.shape)
+    return x, labels.astype(np.int64)
+
+
+def batch_order(
+    n: int, batch_size: int, seed: int, epoch: int, *, shuffle: bool = True
+) -> list[np.ndarray]:
+    """The index batches of one epoch: a permutation drawn from (seed, epoch), cut in order."""
+    order = np.random.default_rng([seed, epoch]).permutation(n) if shuffle else np.arange(n)
+    return [order[i : i + batch_size] for i in range(0, n, batch_size)]
+
+
+def build_dataset(
+    data: dict,
+    *,
+    n_inputs: int,
+    n_outputs: int,
+    output_activation: str,
+    loss: str,
+    base_dir: Path | None = None,
+    where: str = "data",
+) -> Dataset:
+    """The Dataset a network file's ``data`` object describes, checked against the network."""
+    if not isinstance(data, dict):
+        raise DataError("must be an object", where)
+    if "dataset" in data:
+        return _generated(data, n_inputs, n_outputs, output_activation, where)
+    if "csv" in data:
+        from nnviz.core.csv_data import load_csv
+
+        return load_csv(data, n_inputs, n_outputs, output_activation, loss, base_dir, where)
+    if "inputs" in data:
+        return _inline(data, n_inputs, n_outputs, loss, where)
+    raise DataError('needs "inputs"/"targets", "dataset" or "csv"', where)
+
+
+def _number(x: Any, key: str, lo: float, hi: float, where: str, whole: bool = False) -> float:
+    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
+        raise DataError(f'"{key}" must be a number, found {x!r}', where)
+    if whole and not float(x).is_integer():
+        raise DataError(f'"{key}" must be a whole number, found {x!r}', where)
+    if not lo <= x <= hi:
+        raise DataError(f'"{key}" must be between {lo:g} and {hi:g}, found {x:g}', where)
+    return x
+
+
+def _generated(data: dict, n_inputs: int, n_outputs: int, out_act: str, where: str) -> Dataset:
+    unknown = sorted(set(data) - _GENERATED_KEYS)
+    if unknown:
+        raise DataError(f"unknown key {unknown[0]!r} for a generated data set", where)
+    name = data["dataset"]
+    if name not in DATASETS:
+        raise DataError(f"unknown data set {name!r}; choose from {', '.join(DATASETS)}", where)
+    default_n = 4 if name in TRUTH_TABLES else 200
+    n = int(_number(data.get("n", default_n), "n", 1, MAX_SAMPLES, where, whole=True))
+    noise = float(_number(data.get("noise", 0.0), "noise", 0, 10, where))
+    seed = int(_number(data.get("seed", 0), "seed", 0, 2**32 - 1, where, whole=True))
+    k = int(_number(data.get("classes", 2), "classes", 2, 10, where, whole=True))
+    if k != 2 and name not in MULTICLASS:
+        raise DataError(f"{name} has 2 classes; only gaussians and spiral take more", where)
+    frac = float(_number(data.get("test_fraction", 0.0), "test_fraction", 0, 0.9, where))
+    standardize = data.get("standardize", False)
+    if not isinstance(standardize, bool):
+        raise DataError('"standardize" must be true or false', where)
+    if n_inputs != 2:
+        raise DataError(f"{name} has 2 inputs but the network has {n_inputs}", where)
+    x, y = generate(name, n, noise, seed, k)
+    desc = f"{name}, {n} points, noise {noise:g}, seed {seed}"
+    if name in CLASSIFICATION:
+        t = labels_to_targets(y, k, n_outputs, out_act, name, where)
+        return _split(
+            x,
+            t,
+            y,
+            "classification",
+            k,
+            ["x1", "x2"],
+            _class_names(k),
+            desc,
+            frac,
+            seed,
+            standardize,
+        )
+    if n_outputs != 1:
+        raise DataError(f"{name} has 1 target but the network has {n_outputs} outputs", where)
+    return _split(x, y, None, "regression", 0, ["x1", "x2"], ["y"], desc, frac, seed, standardize)
+
+
+def _class_names(k: int) -> list[str]:
+    return [f"class {i}" for i in range(k)]
+
+
+def labels_to_targets(
+    labels: np.ndarray, k: int, n_outputs: int, out_act: str, source: str, where: str
+) -> np.ndarray:
+    """Targets for class labels: one 0/1 (or −1/+1 for tanh) output, or one-hot rows."""
+    if n_outputs == 1:
+        if k != 2:
+            raise DataError(
+                f"{source} has {k} classes; a single output can only tell 2 apart", where
+            )
+        t = labels.astype(np.float64)
+        return (2 * t - 1 if out_act == "tanh" else t)[:, None]
+    if n_outputs != k:
+        raise DataError(f"the network has {n_outputs} outputs but {source} has {k} classes", where)
+    return np.eye(k)[labels]
+
+
+def _split(
+    x: np.ndarray,
+    t: np.ndarray,
+    labels: np.ndarray | None,
+    task: str,
+    k: int,
+    input_names: list[str],
+    target_names: list[str],
+    desc: str,
+    frac: float,
+    seed: int,
+    standardize: bool,
+) -> Dataset:
+    n = len(x)
+    n_test = min(int(round(n * frac)), n - 1)
+    perm = np.random.default_rng([seed, 7919]).permutation(n) if n_test else np.arange(n)
+    test, train = perm[:n_test], perm[n_test:]
+    if n_test:
+        train = np.sort(train)
+        test = np.sort(test)
+    mean = std = None
+    x = np.asarray(x, dtype=np.float64)
+    if standardize:
+        mean = x[train].mean(axis=0)
+        std = x[train].std(axis=0)
+        std[std == 0] = 1.0
+        x = (x - mean) / std
+        desc += ", standardized"
+    lab = None if labels is None else labels.astype(np.int64)
+    return Dataset(
+        x_train=x[train],
+        t_train=np.asarray(t, np.float64)[train],
+        x_test=x[test],
+        t_test=np.asarray(t, np.float64)[test],
+        labels_train=None if lab is None else lab[train],
+        labels_test=None if lab is None else lab[test],
+        task=task,
+        n_classes=k,
+        input_names=input_names,
+        target_names=target_names,
+        description=desc,
+        mean=mean,
+        std=std,
+    )
+
+
+def _matrix(rows: Any, width: int, key: str, what: str, where: str) -> np.ndarray:
+    if not isinstance(rows, list) or not rows:
+        raise DataError(f'"{key}" must be a non-empty list of rows', where)
+    if len(rows) > MAX_SAMPLES:
+        raise DataError(f'"{key}" has {len(rows):,} rows, more than {MAX_SAMPLES:,}', where)
+    for i, row in enumerate(rows):
+        if not isinstance(row, list):
+            raise DataError(f"{key}[{i}] must be a list of numbers", where)
+        if len(row) != width:
+            raise DataError(
+                f"{key}[{i}] has {len(row)} values, the network has {width} {what}", where
+            )
+        for j, v in enumerate(row):
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                raise DataError(f"{key}[{i}][{j}] is {v!r}, not a number", where)
+            if not math.isfinite(v):
+                raise DataError(f"{key}[{i}][{j}] is {v}; data must be finite", where)
+    return np.asarray(rows, dtype=np.float64)
+
+
+def _inline_part(part: dict, n_inputs: int, n_outputs: int, loss: str, where: str, key: str):
+    x = _matrix(part.get("inputs"), n_inputs, f"{key}inputs", "inputs", where)
+    raw = part.get("targets")
+    labels = None
+    if (
+        isinstance(raw, list)
+        and raw
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in raw)
+    ):
+        if loss != "cross_entropy" and n_outputs != 1:
+            raise DataError(f'"{key}targets" as class indices need loss cross_entropy', where)
+        if n_outputs == 1:
+            raw = [[v] for v in raw]
+        else:
+            for i, v in enumerate(raw):
+                if not 0 <= v < n_outputs:
+                    raise DataError(
+                        f"{key}targets[{i}] is class {v}; the network has "
+                        f"{n_outputs} outputs (classes 0..{n_outputs - 1})",
+                        where,
+                    )
+            labels = np.asarray(raw, dtype=np.int64)
+            t = np.eye(n_outputs)[labels]
+            if len(t) != len(x):
+                raise DataError(
+                    f'"{key}targets" has {len(t)} rows, "{key}inputs" has {len(x)}', where
+                )
+            return x, t, labels
+    t = _matrix(raw, n_outputs, f"{key}targets", "outputs", where)
+    if len(t) != len(x):
+        raise DataError(f'"{key}targets" has {len(t)} rows, "{key}inputs" has {len(x)}', where)
+    return x, t, labels
+
+
+def _inline(data: dict, n_inputs: int, n_outputs: int, loss: str, where: str) -> Dataset:
+    unknown = sorted(set(data) - {"inputs", "targets", "test", "input_names", "target_names"})
+    if unknown:
+        raise DataError(f"unknown key {unknown[0]!r} for inline data", where)
+    x, t, labels = _inline_part(data, n_inputs, n_outputs, loss, where, "")
+    xt, tt, lt = np.zeros((0, n_inputs)), np.zeros((0, n_outputs)), None
+    if "test" in data:
+        if not isinstance(data["test"], dict):
+            raise DataError('"test" must be an object with "inputs" and "targets"', where)
+        xt, tt, lt = _inline_part(data["test"], n_inputs, n_outputs, loss, where, "test.")
+    binary = np.isin(t, (0.0, 1.0)).all() and (n_outputs == 1 or (t.sum(axis=1) == 1).all())
+    task = "classification" if binary else "regression"
+    k = 0
+    if task == "classification":
+        k = max(n_outputs, 2)
+        labels = t.argmax(axis=1) if n_outputs > 1 else t[:, 0].astype(np.int64)
+        if len(tt):
+            lt = tt.argmax(axis=1) if n_outputs > 1 else tt[:, 0].astype(np.int64)
+    names_in = data.get("input_names", [f"x{i + 1}" for i in range(n_inputs)])
+    names_out = data.get("target_names", [f"y{i + 1}" for i in range(n_outputs)])
+    for key, names, size in (
+        ("input_names", names_in, n_inputs),
+        ("target_names", names_out, n_outputs),
+    ):
+        if (
+            not isinstance(names, list)
+            or len(names) != size
+            or not all(isinstance(s, str) for s in names)
+        ):
+            raise DataError(f'"{key}" must list {size} names', where)
+    return Dataset(
+        x_train=x,
+        t_train=t,
+        x_test=xt,
+        t_test=tt,
+        labels_train=None if labels is None else np.asarray(labels, np.int64),
+        labels_test=None if lt is None else np.asarray(lt, np.int64),
+        task=task,
+        n_classes=k,
+        input_names=names_in,
+        target_names=names_out,
+        description=f"{len(x)} inline samples",
+    )

@@ -1,0 +1,192 @@
+"""History of a training run: every step's loss, and any step's full trace on demand.
+
+Full traces are kept only for the most recent steps. Older ones are recomputed from keyframes
+(snapshots of the training state) by replaying the steps in between on a private copy of the
+engine, so memory stays bounded however long the run: keyframes are thinned (every other one
+dropped) whenever they exceed their byte budget.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+import numpy as np
+
+from nnviz.core.engine import Engine, EngineState
+from nnviz.core.trace import StepTrace
+
+DEFAULT_KEYFRAME_BUDGET = 256 * 2**20
+DEFAULT_CACHE = 64
+
+
+class History:
+    """Records an engine's steps; ``trace(s)`` returns step ``s`` (from 1) exactly as it ran."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        keyframe_budget: int = DEFAULT_KEYFRAME_BUDGET,
+        cache_size: int = DEFAULT_CACHE,
+        keyframe_every: int = 16,
+    ) -> None:
+        self.engine = engine
+        self.cache_size = cache_size
+        self.keyframe_every = keyframe_every
+        self.keyframe_budget = keyframe_budget
+        self._losses = np.empty(1024, dtype=np.float64)
+        self._epochs = np.empty(1024, dtype=np.int32)
+        self._count = 0
+        self._keyframes: dict[int, EngineState] = {}
+        self._keyframe_bytes = 0
+        self._cache: OrderedDict[int, StepTrace] = OrderedDict()
+        self._replayer: Engine | None = None
+        self._add_keyframe(engine.get_state())
+
+    # ----- recording ----------------------------------------------------------------------
+    @property
+    def n_steps(self) -> int:
+        """How many steps have been recorded."""
+        return self._count
+
+    def losses(self) -> np.ndarray:
+        """Batch loss of every recorded step (index 0 is step 1); a read-only view."""
+        view = self._losses[: self._count]
+        view.flags.writeable = False
+        return view
+
+    def epochs(self) -> np.ndarray:
+        """Epoch of every recorded step."""
+        return self._epochs[: self._count]
+
+    def step(self) -> StepTrace:
+        """Train one traced step on the engine and record it."""
+        self._maybe_keyframe()
+        epoch = self.engine.epoch
+        trace = self.engine.step()
+        self._append(np.array([trace.loss]), epoch)
+        self._remember(trace)
+        return trace
+
+    def run(self, n_steps: int) -> np.ndarray:
+        """Train ``n_steps`` untraced steps in chunks that respect the keyframe spacing."""
+        done: list[np.ndarray] = []
+        remaining = n_steps
+        while remaining > 0:
+            self._maybe_keyframe()
+            until_next = self.keyframe_every - (self.engine.step_count % self.keyframe_every)
+            k = min(remaining, until_next)
+            first_epoch = self.engine.epoch
+            per_epoch = self.engine.batches_per_epoch
+            pos = self.engine.batch_in_epoch
+            out = self.engine.run(k)
+            epochs = first_epoch + (pos - 1 + np.arange(k)) // per_epoch
+            self._append(out, epochs)
+            done.append(out)
+            remaining -= k
+        return np.concatenate(done) if done else np.zeros(0)
+
+    def _append(self, values: np.ndarray, epochs: np.ndarray | int) -> None:
+        need = self._count + len(values)
+        if need > len(self._losses):
+            size = max(need, 2 * len(self._losses))
+            self._losses = np.resize(self._losses, size)
+            self._epochs = np.resize(self._epochs, size)
+        self._losses[self._count : need] = values
+        self._epochs[self._count : need] = epochs
+        self._count = need
+
+    def _remember(self, trace: StepTrace) -> None:
+        self._cache[trace.step] = trace
+        self._cache.move_to_end(trace.step)
+        while len(self._cache) > self.cache_size:
+            self._cache.popitem(last=False)
+
+    # ----- keyframes ----------------------------------------------------------------------
+    def _maybe_keyframe(self) -> None:
+        s = self.engine.step_count
+        if s % self.keyframe_every == 0 and s not in self._keyframes:
+            self._add_keyframe(self.engine.get_state())
+
+    def _add_keyframe(self, state: EngineState) -> None:
+        self._keyframes[state.step] = state
+        self._keyframe_bytes += state.nbytes()
+        while self._keyframe_bytes > self.keyframe_budget and len(self._keyframes) > 2:
+            self._thin()
+
+    def _thin(self) -> None:
+        """Double the keyframe spacing, keeping step 0 and the keyframes on the new grid."""
+        self.keyframe_every *= 2
+        for s in list(self._keyframes):
+            if s % self.keyframe_every and s != 0:
+                self._keyframe_bytes -= self._keyframes.pop(s).nbytes()
+
+    @property
+    def n_keyframes(self) -> int:
+        return len(self._keyframes)
+
+    @property
+    def keyframe_bytes(self) -> int:
+        return self._keyframe_bytes
+
+    # ----- time travel --------------------------------------------------------------------
+    def trace(self, step: int) -> StepTrace:
+        """The trace of a recorded step (1 ≤ step ≤ n_steps), recomputed if needed."""
+        if not 1 <= step <= self._count:
+            raise IndexError(f"step {step} is not recorded (1..{self._count})")
+        cached = self._cache.get(step)
+        if cached is not None:
+            self._cache.move_to_end(step)
+            return cached
+        replay = self._replay_engine(step - 1)
+        trace = replay.step()
+        self._remember(trace)
+        return trace
+
+    def state_before(self, step: int) -> EngineState:
+        """The training state just before a recorded step ran (step − 1 steps done)."""
+        return self._replay_engine(step - 1).get_state()
+
+    def parameters_after(self, step: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Weights and biases after ``step`` recorded steps (0: the initial ones)."""
+        if step >= 1:
+            tr = self.trace(step)
+            return [la.weights_after for la in tr.layers], [la.biases_after for la in tr.layers]
+        return self._replay_engine(0).parameters()
+
+    def _replay_engine(self, done: int) -> Engine:
+        key = max(s for s in self._keyframes if s <= done)
+        if self._replayer is None:
+            self._replayer = self.engine.clone()
+        rep = self._replayer
+        if not (key <= rep.step_count <= done):
+            rep.set_state(self._keyframes[key])
+        if done > rep.step_count:
+            rep.run(done - rep.step_count)
+        return rep
+
+    def rewind(self, step: int) -> None:
+        """Make the engine continue from the state after ``step`` steps; later records are dropped."""
+        if not 0 <= step <= self._count:
+            raise IndexError(f"cannot rewind to step {step} (0..{self._count})")
+        state = self._replay_engine(step).get_state()
+        self.engine.set_state(state)
+        self._count = step
+        for s in [s for s in self._keyframes if s > step]:
+            self._keyframe_bytes -= self._keyframes.pop(s).nbytes()
+        for s in [s for s in self._cache if s > step]:
+            del self._cache[s]
+        self._replayer = None
+
+    def amend(self) -> None:
+        """Take the engine's current state as the state after its last step (after an edit).
+
+        Records after the engine's step are dropped; earlier steps keep their traces.
+        """
+        done = self.engine.step_count
+        self._count = min(self._count, done)
+        for s in [s for s in self._keyframes if s >= done]:
+            self._keyframe_bytes -= self._keyframes.pop(s).nbytes()
+        for s in [s for s in self._cache if s > done]:
+            del self._cache[s]
+        self._add_keyframe(self.engine.get_state())
+        self._replayer = None
