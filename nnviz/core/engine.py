@@ -136,7 +136,8 @@ class Engine:
                 layer.bias.grad.zero_()
         loss.backward()
         grads = [
-            (_np(layer.weight.grad), _bias_grad(layer, z)) for layer, z in zip(self.net.layers, zs, strict=False)
+            (_np(layer.weight.grad), _bias_grad(layer, z))
+            for layer, z in zip(self.net.layers, zs, strict=False)
         ]
         self.optimizer.step()
         layer_traces = []

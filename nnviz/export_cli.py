@@ -1,0 +1,135 @@
+"""`nnviz export`: a trace as images (PNG/SVG per phase), a PDF handout or a GIF, headless."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+from nnviz.core.errors import NnvizError
+
+FORMATS = ("png", "svg", "pdf", "gif")
+THEME_NAMES = ("light", "dark", "lecture-light", "lecture-dark")
+MAX_STEPS = 10_000
+MAX_SIDE = 8192
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: {message}\n")
+
+
+def parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="nnviz export", description="Export a step-by-step trace as images.")
+    p.add_argument("network", help="network file (.json) or preset name")
+    p.add_argument("--steps", type=int, default=1, help="steps (batches) to export")
+    p.add_argument("--out", required=True, help="output folder")
+    p.add_argument("--format", choices=FORMATS, default="png")
+    p.add_argument("--size", default="1920x1080", help="image size WIDTHxHEIGHT in pixels")
+    p.add_argument("--theme", choices=THEME_NAMES, default="light")
+    p.add_argument("--phases", choices=("all", "update"), default="all")
+    p.add_argument(
+        "--neuron", metavar="L:I", help="show this neuron's formulas (layer L ≥ 1, neuron I ≥ 1)"
+    )
+    p.add_argument(
+        "--labels",
+        default="activation",
+        choices=("none", "activation", "pre_activation", "delta", "activation_grad", "all"),
+    )
+    p.add_argument("--decimals", type=int, default=3)
+    p.add_argument("--grid", default="1x1", help="PDF: phases per page as COLSxROWS")
+    p.add_argument("--frame-ms", type=int, default=800, help="GIF: milliseconds per frame")
+    p.add_argument("--transparent", action="store_true", help="PNG: transparent background")
+    p.add_argument("--force", action="store_true", help="write into a non-empty output folder")
+    p.add_argument("--device", choices=("cpu", "cuda", "auto"))
+    p.add_argument("--dtype", choices=("float32", "float64"))
+    return p
+
+
+def _size(text: str, option: str = "--size") -> tuple[int, int]:
+    m = re.fullmatch(r"\s*(\d+)\s*[xX×]\s*(\d+)\s*", text)
+    if not m:
+        raise NnvizError(f"{option} must look like 1920x1080, found {text!r}")
+    w, h = int(m.group(1)), int(m.group(2))
+    limit = MAX_SIDE if option == "--size" else 6
+    low = 64 if option == "--size" else 1
+    if not (low <= w <= limit and low <= h <= limit):
+        raise NnvizError(f"{option} sides must be between {low} and {limit}, found {w}x{h}")
+    return w, h
+
+
+def _neuron(text: str | None, sizes: tuple[int, ...]) -> tuple[int, int] | None:
+    if text is None:
+        return None
+    m = re.fullmatch(r"(\d+):(\d+)", text.strip())
+    if not m:
+        raise NnvizError(f"--neuron must look like 2:1 (layer:neuron), found {text!r}")
+    layer, i = int(m.group(1)), int(m.group(2))
+    if not 1 <= layer < len(sizes):
+        raise NnvizError(f"--neuron layer must be between 1 and {len(sizes) - 1}, found {layer}")
+    if not 1 <= i <= sizes[layer]:
+        raise NnvizError(f"--neuron: layer {layer} has {sizes[layer]} neurons, found {i}")
+    return layer, i - 1
+
+
+def run_export(argv: list[str]) -> int:
+    ns = parser().parse_args(argv)
+    if not 1 <= ns.steps <= MAX_STEPS:
+        raise NnvizError(f"--steps must be between 1 and {MAX_STEPS}, found {ns.steps}")
+    if not 0 <= ns.decimals <= 10:
+        raise NnvizError(f"--decimals must be between 0 and 10, found {ns.decimals}")
+    if not 20 <= ns.frame_ms <= 60_000:
+        raise NnvizError(f"--frame-ms must be between 20 and 60000, found {ns.frame_ms}")
+    width, height = _size(ns.size)
+    grid = _size(ns.grid, "--grid")
+    out = Path(ns.out)
+    if out.exists() and not out.is_dir():
+        raise NnvizError("exists and is not a folder", str(out))
+    if out.is_dir() and any(out.iterdir()) and not ns.force:
+        raise NnvizError("folder is not empty; add --force to write into it", str(out))
+    from nnviz.core.engine import Engine
+    from nnviz.core.netfile import load
+
+    spec, base = load(ns.network)
+    neuron = _neuron(ns.neuron, spec.layers)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from nnviz.render.trace_pages import export_trace
+
+    engine = Engine(spec, base_dir=base, device=ns.device, dtype=ns.dtype)
+    for note in engine.notes:
+        print(f"nnviz: {note}", file=sys.stderr)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise NnvizError(exc.strerror or "cannot be created", str(out)) from None
+    traces = [engine.step() for _ in range(ns.steps)]
+    written = export_trace(
+        spec,
+        engine.dataset,
+        traces,
+        out,
+        fmt=ns.format,
+        width=width,
+        height=height,
+        theme=ns.theme,
+        only_update=ns.phases == "update",
+        neuron=neuron,
+        label_mode=ns.labels,
+        decimals=ns.decimals,
+        grid=grid,
+        frame_ms=ns.frame_ms,
+        transparent=ns.transparent,
+    )
+    doc = {
+        "network": spec.to_json(),
+        "device": str(engine.device),
+        "dtype": engine.dtype_name,
+        "files": [p.name for p in written],
+        "steps": [t.to_json() for t in traces],
+    }
+    (out / "trace.json").write_text(json.dumps(doc, allow_nan=False), encoding="utf-8")
+    print(f"wrote {len(written)} {ns.format.upper()} file(s) and trace.json to {out}")
+    return 0

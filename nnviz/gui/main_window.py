@@ -1,0 +1,505 @@
+"""The explorer window: canvas, toolbar, timeline, inspector, menus and status bar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QGuiApplication,
+    QKeySequence,
+    QUndoCommand,
+    QUndoStack,
+)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSpinBox,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnviz import __version__
+from nnviz.core.errors import NnvizError
+from nnviz.core.explain import fmt
+from nnviz.core.netfile import load, preset_names
+from nnviz.gui.canvas import NetworkCanvas, ask_value
+from nnviz.gui.inspector import InspectorDock
+from nnviz.gui.session import SPEEDS, Selection, Session
+from nnviz.gui.timeline import Timeline
+
+LABEL_CHOICES = {
+    "No numbers": "none",
+    "Activation a": "activation",
+    "Pre-activation z": "pre_activation",
+    "Delta δ": "delta",
+    "σ'(z)": "activation_grad",
+    "All": "all",
+}
+MAX_RECENT = 8
+
+
+class EditValue(QUndoCommand):
+    """Typing a new weight or bias value; undo puts the old one back."""
+
+    def __init__(self, session: Session, sel: Selection, value: float) -> None:
+        super().__init__(f"Set {'weight' if sel.kind == 'edge' else 'bias'} to {value:g}")
+        self.session, self.sel, self.value = session, sel, value
+        self.old: float | None = None
+        self.step = session.step
+
+    def _apply(self, value: float) -> None:
+        sel = self.sel
+        self.session.goto_step(self.step)
+        layer = sel.layer if sel.kind == "edge" else sel.layer - 1
+        old = self.session.set_parameter(layer, sel.row, sel.col, value)
+        if self.old is None:
+            self.old = old
+
+    def redo(self) -> None:
+        self._apply(self.value)
+
+    def undo(self) -> None:
+        if self.old is not None:
+            self._apply(self.old)
+
+
+class MainWindow(QMainWindow):
+    """The main window. Holds one Session; every widget is a view of it."""
+
+    def __init__(self, session: Session, settings: QSettings | None = None) -> None:
+        super().__init__()
+        self.session = session
+        self.settings = settings or QSettings("nnviz", "nnviz")
+        self.undo_stack = QUndoStack(self)
+        self.canvas = NetworkCanvas(session)
+        self.canvas.edit_requested.connect(self.edit_value)
+        self.timeline = Timeline(session)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.canvas, 1)
+        layout.addWidget(self.timeline)
+        self.setCentralWidget(central)
+        self.inspector = InspectorDock(session, self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.inspector)
+        self.status = QLabel()
+        self.statusBar().addPermanentWidget(self.status)
+        self._build_actions()
+        self._build_toolbar()
+        self._build_menus()
+        session.changed.connect(self._refresh)
+        session.network_changed.connect(self._network_changed)
+        session.playing_changed.connect(self._playing_changed)
+        session.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        session.diverged.connect(self._diverged)
+        self._restore_settings()
+        self._network_changed()
+        self._refresh()
+
+    # ----- actions ----------------------------------------------------------------------------
+    def _action(self, text: str, slot, keys=(), tip: str = "", checkable: bool = False) -> QAction:
+        act = QAction(text, self)
+        if keys:
+            act.setShortcuts([QKeySequence(k) for k in keys])
+            act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        shown = QKeySequence(keys[0]).toString() if keys else ""
+        act.setToolTip(f"{tip or text} ({shown})" if shown else (tip or text))
+        act.setStatusTip(tip or text)
+        act.setCheckable(checkable)
+        act.triggered.connect(slot)
+        self.addAction(act)
+        return act
+
+    def _build_actions(self) -> None:
+        s = self.session
+        self.act_next_phase = self._action(
+            "Next phase",
+            s.next_phase,
+            ("Right", "Space", "PgDown", "J"),
+            "Show the next phase of the step",
+        )
+        self.act_prev_phase = self._action(
+            "Previous phase", s.prev_phase, ("Left", "PgUp", "K"), "Show the previous phase"
+        )
+        self.act_next_step = self._action(
+            "Next step", s.next_step, ("Shift+Right", "Down"), "Train on the next batch"
+        )
+        self.act_prev_step = self._action(
+            "Previous step", s.prev_step, ("Shift+Left", "Up"), "Go back one step"
+        )
+        self.act_first_phase = self._action("First phase", s.first_phase, ("Home",))
+        self.act_last_phase = self._action("Last phase", s.last_phase, ("End",))
+        self.act_next_epoch = self._action(
+            "Next epoch", s.next_epoch, ("Ctrl+Right",), "Train to the end of the epoch"
+        )
+        self.act_play = self._action(
+            "Play",
+            self.toggle_play,
+            ("P", "Ctrl+Space"),
+            "Train continuously / pause",
+            checkable=True,
+        )
+        self.act_reset = self._action(
+            "Reset", self.reset, ("Ctrl+R",), "Back to the initial weights (clears the history)"
+        )
+        self.act_open = self._action(
+            "Open network…", self.open_dialog, (QKeySequence.StandardKey.Open,)
+        )
+        self.act_save = self._action(
+            "Save network as…", self.save_network_dialog, (QKeySequence.StandardKey.SaveAs,)
+        )
+        self.act_export = self._action(
+            "Export view as image…", self.export_image_dialog, ("Ctrl+E",)
+        )
+        self.act_copy = self._action("Copy view", self.copy_image, (QKeySequence.StandardKey.Copy,))
+        self.act_quit = self._action("Quit", self.close, (QKeySequence.StandardKey.Quit,))
+        self.act_undo = self.undo_stack.createUndoAction(self, "Undo")
+        self.act_undo.setShortcut(QKeySequence.StandardKey.Undo)
+        self.act_redo = self.undo_stack.createRedoAction(self, "Redo")
+        self.act_redo.setShortcut(QKeySequence.StandardKey.Redo)
+        self.addAction(self.act_undo)
+        self.addAction(self.act_redo)
+        self.act_edit = self._action("Edit selected value…", self._edit_selected, ("F2",))
+        self.act_fit = self._action("Fit to window", self.canvas.fit, ("Ctrl+0",))
+        self.act_zoom_in = self._action(
+            "Zoom in", lambda: self.canvas.zoom_by(1.25), ("Ctrl++", "Ctrl+=")
+        )
+        self.act_zoom_out = self._action("Zoom out", lambda: self.canvas.zoom_by(0.8), ("Ctrl+-",))
+        self.act_dark = self._action(
+            "Dark theme", self._toggle_dark, ("Ctrl+Shift+D",), checkable=True
+        )
+        self.act_about = self._action("About nnviz", self.about)
+        self.act_keys = self._action("Keys", self.show_keys, ("F1",))
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Stepping")
+        bar.setObjectName("stepping")
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for act in (
+            self.act_reset,
+            self.act_prev_step,
+            self.act_prev_phase,
+            self.act_play,
+            self.act_next_phase,
+            self.act_next_step,
+            self.act_next_epoch,
+        ):
+            bar.addAction(act)
+        bar.addSeparator()
+        self.speed = QComboBox()
+        self.speed.addItems(list(SPEEDS))
+        self.speed.setCurrentText("as fast as possible")
+        self.speed.setToolTip("Play speed")
+        self.speed.currentTextChanged.connect(self._speed_changed)
+        bar.addWidget(QLabel(" Speed "))
+        bar.addWidget(self.speed)
+        bar.addSeparator()
+        self.labels = QComboBox()
+        self.labels.addItems(list(LABEL_CHOICES))
+        self.labels.setCurrentText("Activation a")
+        self.labels.setToolTip("Which number each neuron shows")
+        self.labels.currentTextChanged.connect(self._labels_changed)
+        bar.addWidget(QLabel(" Numbers "))
+        bar.addWidget(self.labels)
+        self.decimals = QSpinBox()
+        self.decimals.setRange(0, 10)
+        self.decimals.setValue(self.canvas.options.decimals)
+        self.decimals.setToolTip("Decimals shown")
+        self.decimals.valueChanged.connect(self._decimals_changed)
+        bar.addWidget(QLabel(" Decimals "))
+        bar.addWidget(self.decimals)
+        self.addToolBar(bar)
+
+    def _build_menus(self) -> None:
+        mb = self.menuBar()
+        file = mb.addMenu("&File")
+        file.addAction(self.act_open)
+        self.presets_menu = file.addMenu("Open preset")
+        for name in preset_names():
+            self.presets_menu.addAction(name, lambda n=name: self.open_network(n))
+        self.recent_menu = file.addMenu("Open recent")
+        file.addAction(self.act_save)
+        file.addSeparator()
+        file.addAction(self.act_export)
+        file.addAction(self.act_copy)
+        file.addSeparator()
+        file.addAction(self.act_quit)
+        edit = mb.addMenu("&Edit")
+        edit.addAction(self.act_undo)
+        edit.addAction(self.act_redo)
+        edit.addAction(self.act_edit)
+        view = mb.addMenu("&View")
+        numbers = view.addMenu("Numbers")
+        group = QActionGroup(self)
+        self.label_actions = {}
+        for text in LABEL_CHOICES:
+            act = numbers.addAction(text)
+            act.setCheckable(True)
+            act.setActionGroup(group)
+            act.triggered.connect(lambda _c=False, t=text: self.labels.setCurrentText(t))
+            self.label_actions[text] = act
+        view.addAction(self.act_dark)
+        view.addSeparator()
+        view.addAction(self.act_fit)
+        view.addAction(self.act_zoom_in)
+        view.addAction(self.act_zoom_out)
+        view.addSeparator()
+        view.addAction(self.inspector.toggleViewAction())
+        run = mb.addMenu("&Run")
+        for act in (
+            self.act_next_phase,
+            self.act_prev_phase,
+            self.act_first_phase,
+            self.act_last_phase,
+            self.act_next_step,
+            self.act_prev_step,
+            self.act_next_epoch,
+            self.act_play,
+            self.act_reset,
+        ):
+            run.addAction(act)
+        help_menu = mb.addMenu("&Help")
+        help_menu.addAction(self.act_keys)
+        help_menu.addAction(self.act_about)
+        self._rebuild_recent()
+
+    # ----- slots --------------------------------------------------------------------------------
+    def _refresh(self) -> None:
+        s = self.session
+        tr = s.trace()
+        loss = f" · loss {fmt(tr.loss, 4)}" if tr else ""
+        self.status.setText(
+            f"{s.engine.device.type.upper()} · {s.engine.dtype_name} · "
+            f"{'-'.join(map(str, s.spec.layers))} · phase {s.phase_name()}{loss}"
+        )
+        self.act_prev_phase.setEnabled(s.step > 0)
+        self.act_prev_step.setEnabled(s.step > 0)
+
+    def _network_changed(self) -> None:
+        s = self.session
+        title = s.spec.name or (Path(s.source).stem if s.source else "network")
+        self.setWindowTitle(f"{title} — nnviz")
+        self.undo_stack.clear()
+
+    def _playing_changed(self, playing: bool) -> None:
+        self.act_play.setChecked(playing)
+        self.act_play.setText("Pause" if playing else "Play")
+
+    def _diverged(self, step: int) -> None:
+        self.statusBar().showMessage(
+            f"Training diverged at step {step} (NaN or Inf). Lower the learning rate and step back."
+        )
+
+    def _speed_changed(self, text: str) -> None:
+        if self.session.playing:
+            self.session.play(SPEEDS[text])
+
+    def _labels_changed(self, text: str) -> None:
+        self.canvas.options.label_mode = LABEL_CHOICES[text]
+        self.label_actions[text].setChecked(True)
+        self.settings.setValue("labels", text)
+        self.canvas.update()
+
+    def _decimals_changed(self, value: int) -> None:
+        self.canvas.options.decimals = value
+        self.inspector.decimals = max(value, 2)
+        self.inspector.refresh()
+        self.canvas.update()
+
+    def _toggle_dark(self, dark: bool) -> None:
+        self.set_theme("dark" if dark else "light")
+
+    def set_theme(self, name: str) -> None:
+        from nnviz.gui.style import apply_palette
+
+        self.canvas.options.theme = name
+        self.act_dark.setChecked(name == "dark")
+        apply_palette(name)
+        self.settings.setValue("theme", name)
+        self.canvas.update()
+
+    def toggle_play(self) -> None:
+        self.session.toggle_play(SPEEDS[self.speed.currentText()])
+
+    def reset(self) -> None:
+        if self.session.n_steps and not self.confirm(
+            "Reset",
+            f"Go back to the initial weights and discard {self.session.n_steps} recorded steps?",
+        ):
+            return
+        self.session.reset()
+
+    def confirm(self, title: str, text: str) -> bool:
+        """Ask yes/no. Tests patch this one call."""
+        answer = QMessageBox.question(self, title, text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def show_error(self, title: str, text: str) -> None:
+        """Tell the user something went wrong. Tests patch this one call."""
+        QMessageBox.warning(self, title, text)
+
+    # ----- editing ----------------------------------------------------------------------------
+    def _edit_selected(self) -> None:
+        sel = self.session.selection
+        if sel is not None and (sel.kind == "edge" or sel.layer > 0):
+            self.edit_value(sel)
+
+    def edit_value(self, sel: Selection) -> None:
+        if sel.kind == "edge":
+            current = self.session.parameter_before(sel.layer, sel.row, sel.col)
+            label = f"Weight from neuron {sel.col + 1} (layer {sel.layer}) to neuron {sel.row + 1}:"
+        else:
+            current = self.session.parameter_before(sel.layer - 1, sel.row, None)
+            label = f"Bias of neuron {sel.row + 1} in layer {sel.layer}:"
+        value = ask_value(self, "Edit value", label, current)
+        if value is None or value == current:
+            return
+        self.undo_stack.push(EditValue(self.session, sel, value))
+
+    # ----- files ------------------------------------------------------------------------------
+    def open_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open network", str(self.settings.value("last_dir", "")), "Network files (*.json)"
+        )
+        if path:
+            self.open_network(path)
+
+    def open_network(self, name_or_path: str) -> bool:
+        """Open a file or preset; on bad input show a dialog and keep the current session."""
+        try:
+            spec, base = load(name_or_path)
+            self.session.load(spec, base, name_or_path)
+        except NnvizError as exc:
+            self.show_error("Cannot open network", str(exc))
+            return False
+        if Path(name_or_path).suffix == ".json":
+            self._add_recent(str(Path(name_or_path).resolve()))
+            self.settings.setValue("last_dir", str(Path(name_or_path).resolve().parent))
+        self.settings.setValue("last_file", name_or_path)
+        return True
+
+    def save_network_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "Save network as",
+            str(self.settings.value("last_dir", "")),
+            "Network files (*.json)",
+        )
+        if path:
+            self.save_network(Path(path))
+
+    def save_network(self, path: Path) -> None:
+        """Save the network with the weights shown now, keeping its data and settings."""
+        from nnviz.core.netfile import save
+
+        ws, bs = self.session.parameters()
+        spec = self.session.spec.with_changes(weights=tuple(ws), biases=tuple(bs))
+        try:
+            save(spec, path)
+        except OSError as exc:
+            self.show_error("Cannot save", f"{path}: {exc.strerror}")
+            return
+        self._add_recent(str(path.resolve()))
+        self.statusBar().showMessage(f"Saved {path}", 5000)
+
+    def _add_recent(self, path: str) -> None:
+        recent = [p for p in self._recent() if p != path]
+        self.settings.setValue("recent", [path, *recent][:MAX_RECENT])
+        self._rebuild_recent()
+
+    def _recent(self) -> list[str]:
+        value = self.settings.value("recent", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in value or []]
+
+    def _rebuild_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in self._recent():
+            self.recent_menu.addAction(path, lambda p=path: self.open_network(p))
+        self.recent_menu.setEnabled(bool(self._recent()))
+
+    def export_image_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export view", "nnviz.png", "PNG image (*.png);;SVG drawing (*.svg);;PDF (*.pdf)"
+        )
+        if path:
+            self.export_image(Path(path))
+
+    def export_image(self, path: Path, width: int = 1920, height: int = 1080) -> None:
+        """Export the current view (same renderer, any size) as PNG, SVG or PDF."""
+        from nnviz.render.export import save_pdf, save_png, save_svg
+
+        scene = self.canvas.scene()
+        suffix = path.suffix.lower()
+        if suffix == ".svg":
+            save_svg(scene, path, width, height)
+        elif suffix == ".pdf":
+            save_pdf([scene], path, width, height)
+        else:
+            save_png(scene, path.with_suffix(".png") if suffix != ".png" else path, width, height)
+        self.statusBar().showMessage(f"Exported {path}", 5000)
+
+    def copy_image(self) -> None:
+        from nnviz.render.export import render_image
+
+        QGuiApplication.clipboard().setImage(render_image(self.canvas.scene(), 1920, 1080))
+        self.statusBar().showMessage("View copied to the clipboard", 3000)
+
+    # ----- help and settings ------------------------------------------------------------------
+    def show_keys(self) -> None:
+        QMessageBox.information(self, "Keys", KEYS_HELP)
+
+    def about(self) -> None:
+        import torch
+        from PySide6 import __version__ as pyside_version
+        from PySide6.QtCore import qVersion
+
+        QMessageBox.about(
+            self,
+            "About nnviz",
+            f"<b>nnviz {__version__}</b><br>A visual backpropagation explorer.<br><br>"
+            f"PyTorch {torch.__version__}<br>Qt {qVersion()} (PySide6 {pyside_version})<br>"
+            f"Device in use: {self.session.engine.device}",
+        )
+
+    def _restore_settings(self) -> None:
+        geometry = self.settings.value("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1400, 860)
+        state = self.settings.value("window_state")
+        if state is not None:
+            self.restoreState(state)
+        self.set_theme(str(self.settings.value("theme", "light")))
+        labels = str(self.settings.value("labels", "Activation a"))
+        if labels in LABEL_CHOICES:
+            self.labels.setCurrentText(labels)
+        self.label_actions[self.labels.currentText()].setChecked(True)
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        self.session.pause()
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("window_state", self.saveState())
+        super().closeEvent(event)
+
+
+KEYS_HELP = """Next phase: → Space PgDn J
+Previous phase: ← PgUp K
+First / last phase of the step: Home / End
+Next / previous step: Shift+→ ↓ / Shift+← ↑
+Next epoch: Ctrl+→
+Play / pause: P or Ctrl+Space
+Reset to the initial weights: Ctrl+R
+Edit the selected weight or bias: F2 or double-click; undo Ctrl+Z
+Zoom: wheel, Ctrl++ / Ctrl+-; fit: Ctrl+0; pan: drag the background
+Export the view: Ctrl+E; copy it: Ctrl+C"""

@@ -1,0 +1,300 @@
+"""The session model: one network, its history, and what is on screen (step, phase, selection).
+
+Views hold a Session, connect to its signals and call its methods; it never draws anything.
+Training for "play" runs in short timer slices on the GUI thread, each bounded in time, so the
+window never freezes; redraw notifications are capped to the display rate.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from nnviz.core.engine import Engine
+from nnviz.core.explain import header, phase_caption
+from nnviz.core.history import History
+from nnviz.core.phases import phase_names
+from nnviz.core.spec import NetworkSpec
+from nnviz.core.trace import StepTrace
+
+PLAY_SLICE_S = 0.012
+REDRAW_INTERVAL_S = 1 / 60
+SPEEDS = {"1 step/s": 1, "10 steps/s": 10, "100 steps/s": 100, "as fast as possible": 0}
+
+
+@dataclass(frozen=True)
+class Selection:
+    """A selected neuron (``kind='neuron'``, layer indexes the sizes, 0 = input) or an edge
+    (``kind='edge'``, weight layer ``layer`` from 0, ``row`` = neuron, ``col`` = input)."""
+
+    kind: str
+    layer: int
+    row: int
+    col: int | None = None
+
+    def as_tuple(self) -> tuple:
+        if self.kind == "neuron":
+            return ("neuron", self.layer, self.row)
+        return ("edge", self.layer, self.row, self.col)
+
+
+class Session(QObject):
+    """What the window shows. ``step`` is the shown step (0 = none yet), ``phase`` its phase."""
+
+    changed = Signal()  # anything on screen changed (step, phase, selection, values)
+    network_changed = Signal()  # a new spec or a rebuilt engine
+    history_grew = Signal(int)  # number of recorded steps
+    playing_changed = Signal(bool)
+    diverged = Signal(int)  # step at which NaN/Inf appeared
+    message = Signal(str)  # a line for the status bar
+
+    def __init__(self, spec: NetworkSpec, base_dir: Path | None = None, source: str = "") -> None:
+        super().__init__()
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._play_tick)
+        self._last_redraw = 0.0
+        self._steps_per_second = 0
+        self._credit = 0.0
+        self._last_tick = 0.0
+        self.selection: Selection | None = None
+        self.sample = 0
+        self.load(spec, base_dir, source)
+
+    # ----- network --------------------------------------------------------------------------
+    def load(self, spec: NetworkSpec, base_dir: Path | None = None, source: str = "") -> None:
+        """Open a network: a new engine and an empty history, showing the initial weights."""
+        self.pause()
+        self.spec = spec
+        self.base_dir = base_dir
+        self.source = source
+        self.engine = Engine(spec, base_dir=base_dir)
+        self.history = History(self.engine)
+        self.step = 0
+        self.phase = -1
+        self.selection = None
+        self.sample = 0
+        self.network_changed.emit()
+        self.history_grew.emit(0)
+        self.changed.emit()
+        for note in self.engine.notes:
+            self.message.emit(note)
+
+    def reset(self) -> None:
+        """Back to the initial weights; the history is cleared."""
+        self.load(self.spec, self.base_dir, self.source)
+
+    @property
+    def n_layers(self) -> int:
+        return len(self.spec.layers) - 1
+
+    @property
+    def phases(self) -> list[str]:
+        return phase_names(self.n_layers)
+
+    @property
+    def n_steps(self) -> int:
+        return self.history.n_steps
+
+    def trace(self) -> StepTrace | None:
+        """The shown step's trace (None before the first step)."""
+        return self.history.trace(self.step) if self.step else None
+
+    def phase_name(self) -> str:
+        return self.phases[self.phase] if self.phase >= 0 else "start"
+
+    def caption(self) -> str:
+        return phase_caption(self.spec.activations, self.spec.loss, self.phase_name())
+
+    def header(self) -> str:
+        return header(self.spec.name, self.trace(), self.phase_name(), len(self.phases))
+
+    # ----- stepping ---------------------------------------------------------------------------
+    def next_phase(self) -> None:
+        """One phase forward; past a step's update, the next step (trained if not recorded)."""
+        if self.step and self.phase < len(self.phases) - 1:
+            self.phase += 1
+            self.changed.emit()
+            return
+        self._goto(self.step + 1, 0)
+
+    def prev_phase(self) -> None:
+        """One phase back; before a step's first phase, the previous step's update."""
+        if self.phase > 0:
+            self.phase -= 1
+        elif self.step > 1:
+            self.step -= 1
+            self.phase = len(self.phases) - 1
+        elif self.step == 1:
+            self.step, self.phase = 0, -1
+        self.changed.emit()
+
+    def first_phase(self) -> None:
+        if self.step:
+            self.phase = 0
+            self.changed.emit()
+
+    def last_phase(self) -> None:
+        if self.step:
+            self.phase = len(self.phases) - 1
+            self.changed.emit()
+
+    def next_step(self) -> None:
+        """The next step (batch), shown at its update."""
+        self._goto(self.step + 1, len(self.phases) - 1)
+
+    def prev_step(self) -> None:
+        if self.step > 1:
+            self.step -= 1
+            self.phase = max(self.phase, 0)
+            self.changed.emit()
+        elif self.step == 1:
+            self.step, self.phase = 0, -1
+            self.changed.emit()
+
+    def next_epoch(self) -> None:
+        """Train to the end of the current epoch (untraced), then show its last step."""
+        per = self.engine.batches_per_epoch
+        if self.step < self.n_steps:
+            target = min(self.n_steps, (self.step // per + 1) * per)
+        else:
+            target = self.n_steps + (per - (self.engine.batch_in_epoch - 1))
+        self._goto(target, len(self.phases) - 1)
+
+    def goto_step(self, step: int, phase: int | None = None) -> None:
+        """Show a recorded step (time travel); ``phase`` defaults to the current one."""
+        step = max(0, min(step, self.n_steps))
+        if phase is None:
+            phase = self.phase if self.phase >= 0 else len(self.phases) - 1
+        self.step = step
+        self.phase = -1 if step == 0 else phase
+        self.changed.emit()
+
+    def _goto(self, step: int, phase: int) -> None:
+        if step > self.n_steps:
+            self._train_to(step)
+        self.step = min(step, self.n_steps)
+        self.phase = phase if self.step else -1
+        self.changed.emit()
+
+    def _train_to(self, step: int) -> None:
+        missing = step - self.n_steps
+        if missing > 1:
+            self.history.run(missing - 1)
+        if missing >= 1:
+            self.history.step()
+        self.history_grew.emit(self.n_steps)
+        self._check_finite()
+
+    def _check_finite(self) -> bool:
+        losses = self.history.losses()
+        if len(losses) and not _finite(losses[-1]):
+            bad = int(next(i for i, v in enumerate(losses) if not _finite(v))) + 1
+            self.pause()
+            self.diverged.emit(bad)
+            self.message.emit(
+                f"The loss became NaN or Inf at step {bad}: lower the learning rate, then step "
+                f"back to step {bad - 1} and continue from there."
+            )
+            return False
+        return True
+
+    # ----- play ---------------------------------------------------------------------------
+    @property
+    def playing(self) -> bool:
+        return self._timer.isActive()
+
+    def play(self, steps_per_second: int = 0) -> None:
+        """Train continuously; 0 steps/s means as fast as the slices allow."""
+        self._steps_per_second = steps_per_second
+        self._credit = 0.0
+        self._last_tick = time.perf_counter()
+        if not self._timer.isActive():
+            self._timer.start(0 if steps_per_second == 0 else 5)
+            self.playing_changed.emit(True)
+
+    def pause(self) -> None:
+        if self._timer.isActive():
+            self._timer.stop()
+            self.playing_changed.emit(False)
+
+    def toggle_play(self, steps_per_second: int = 0) -> None:
+        if self.playing:
+            self.pause()
+        else:
+            self.play(steps_per_second)
+
+    def _play_tick(self) -> None:
+        now = time.perf_counter()
+        if self._steps_per_second:
+            self._credit += (now - self._last_tick) * self._steps_per_second
+            self._last_tick = now
+            budget = int(self._credit)
+            if budget <= 0:
+                return
+            self._credit -= budget
+        else:
+            budget = 1 << 30
+        if self.step < self.n_steps:  # playing from an earlier step: continue from there
+            self.history.rewind(self.step)
+        done, chunk = 0, 1
+        start = time.perf_counter()
+        while done < budget and time.perf_counter() - start < PLAY_SLICE_S:
+            k = min(chunk, budget - done)
+            self.history.run(k)
+            done += k
+            chunk = min(chunk * 2, 256)
+        self.step = self.n_steps
+        self.phase = len(self.phases) - 1
+        if not self._check_finite():
+            self.history_grew.emit(self.n_steps)
+            self.changed.emit()
+            return
+        if now - self._last_redraw >= REDRAW_INTERVAL_S:
+            self._last_redraw = now
+            self.history_grew.emit(self.n_steps)
+            self.changed.emit()
+
+    # ----- selection and options ------------------------------------------------------------
+    def select(self, selection: Selection | None) -> None:
+        if selection != self.selection:
+            self.selection = selection
+            self.changed.emit()
+
+    def set_sample(self, sample: int) -> None:
+        tr = self.trace()
+        limit = tr.batch_size - 1 if tr else 0
+        self.sample = max(0, min(sample, limit))
+        self.changed.emit()
+
+    # ----- editing ------------------------------------------------------------------------
+    def parameters(self) -> tuple[list, list]:
+        """The weights and biases after the shown step (the initial ones at step 0)."""
+        return self.history.parameters_after(self.step)
+
+    def parameter_before(self, layer: int, row: int, col: int | None) -> float:
+        """A weight's (or bias's) value going into the shown step."""
+        ws, bs = self.history.parameters_after(max(self.step - 1, 0))
+        return float(bs[layer][row] if col is None else ws[layer][row, col])
+
+    def set_parameter(self, layer: int, row: int, col: int | None, value: float) -> float:
+        """Give one weight (or bias, ``col`` None) a new value going into the shown step, and
+        recompute that step. Later recorded steps are discarded. Returns the old value."""
+        self.pause()
+        old = self.parameter_before(layer, row, col)
+        shown = self.step
+        self.history.rewind(max(shown - 1, 0))
+        self.engine.set_parameter(layer, row, col, value)
+        self.history.amend()
+        if shown:
+            self.history.step()
+        self.history_grew.emit(self.n_steps)
+        self._check_finite()
+        self.changed.emit()
+        return old
+
+
+def _finite(x: float) -> bool:
+    return x == x and abs(x) != float("inf")

@@ -1,0 +1,141 @@
+"""Rendering a scene headless: to a QImage, a PNG, an SVG (QSvgGenerator) or a PDF handout."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QRectF, QSize, QSizeF, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QGuiApplication,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+)
+
+from nnviz.render.renderer import NetworkRenderer
+from nnviz.render.scene import SceneState
+from nnviz.render.theme import get_theme
+
+_RENDERER = NetworkRenderer()
+
+
+def ensure_gui_app() -> QGuiApplication:
+    """The running Qt application, or a new one (offscreen when there is no display)."""
+    app = QGuiApplication.instance()
+    if app is None:
+        if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        from PySide6.QtWidgets import QApplication  # widgets too, so a window can follow
+
+        app = QApplication([])
+    return app  # type: ignore[return-value]
+
+
+def render_image(
+    state: SceneState,
+    width: int,
+    height: int,
+    *,
+    device_pixel_ratio: float = 1.0,
+    transparent: bool = False,
+) -> QImage:
+    """The scene drawn into a new image of ``width``×``height`` logical pixels."""
+    ensure_gui_app()
+    dpr = max(device_pixel_ratio, 1.0)
+    image = QImage(
+        QSize(int(width * dpr), int(height * dpr)), QImage.Format.Format_ARGB32_Premultiplied
+    )
+    image.setDevicePixelRatio(dpr)
+    image.fill(Qt.GlobalColor.transparent)
+    if transparent:
+        state = replace(state, transparent=True)
+    painter = QPainter(image)
+    try:
+        _RENDERER.paint(painter, QRectF(0, 0, width, height), state)
+    finally:
+        painter.end()
+    return image
+
+
+def save_png(
+    state: SceneState, path: Path, width: int, height: int, transparent: bool = False
+) -> None:
+    """The scene as a PNG file (with an alpha channel when ``transparent``)."""
+    if not render_image(state, width, height, transparent=transparent).save(str(path), "PNG"):
+        raise OSError(f"cannot write {path}")
+
+
+def save_svg(state: SceneState, path: Path, width: int, height: int) -> None:
+    from PySide6.QtSvg import QSvgGenerator
+
+    ensure_gui_app()
+    gen = QSvgGenerator()
+    gen.setFileName(str(path))
+    gen.setSize(QSize(width, height))
+    gen.setViewBox(QRectF(0, 0, width, height))
+    gen.setTitle("nnviz")
+    gen.setDescription(state.header)
+    painter = QPainter(gen)
+    try:
+        _RENDERER.paint(painter, QRectF(0, 0, width, height), state)
+    finally:
+        painter.end()
+
+
+def save_pdf(
+    states: list[SceneState],
+    path: Path,
+    width: int,
+    height: int,
+    *,
+    grid: tuple[int, int] = (1, 1),
+) -> int:
+    """A handout: one scene per page (or a grid of cols×rows per page), numbered pages.
+    Returns the page count."""
+    ensure_gui_app()
+    cols, rows = grid
+    per_page = max(cols * rows, 1)
+    writer = QPdfWriter(str(path))
+    writer.setResolution(96)
+    writer.setTitle("nnviz trace")
+    writer.setCreator("nnviz")
+    page_w, page_h = width * cols, height * rows
+    writer.setPageLayout(
+        QPageLayout(
+            QPageSize(QSizeF(page_w * 0.75, page_h * 0.75 + 24), QPageSize.Unit.Point),
+            QPageLayout.Orientation.Portrait,
+            QMarginsF(0, 0, 0, 0),
+        )
+    )
+    n_pages = max(-(-len(states) // per_page), 1)
+    painter = QPainter(writer)
+    try:
+        for page in range(n_pages):
+            if page:
+                writer.newPage()
+            vp = painter.viewport()
+            sx = vp.width() / page_w
+            painter.save()
+            painter.scale(sx, sx)
+            for n, state in enumerate(states[page * per_page : (page + 1) * per_page]):
+                cx, cy = n % cols, n // cols
+                _RENDERER.paint(painter, QRectF(cx * width, cy * height, width, height), state)
+            painter.setPen(QColor(get_theme(states[0].theme).muted if states else "#666666"))
+            f = QFont("DejaVu Sans")
+            f.setPixelSize(14)
+            painter.setFont(f)
+            painter.drawText(
+                QRectF(0, page_h, page_w, 30),
+                Qt.AlignmentFlag.AlignCenter,
+                f"page {page + 1} of {n_pages}",
+            )
+            painter.restore()
+    finally:
+        painter.end()
+    return n_pages

@@ -1,0 +1,157 @@
+"""`nnviz export`: files, names, sizes, formats, and one-line errors."""
+
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+import pytest
+from PySide6.QtGui import QColor, QImage
+
+from nnviz.cli import main
+from nnviz.render.gif import count_frames
+
+PHASES_222 = ["forward-L1", "forward-L2", "loss", "backward-L2", "backward-L1", "update"]
+
+
+def test_png_per_phase_sorted_in_teaching_order(tmp_path):
+    out = tmp_path / "out"
+    assert (
+        main(["export", "two-two-two", "--steps", "2", "--out", str(out), "--size", "800x450"]) == 0
+    )
+    pngs = sorted(p.name for p in out.glob("*.png"))
+    expected = [
+        f"step{s:03d}-{k + 1:02d}-{p}.png" for s in (1, 2) for k, p in enumerate(PHASES_222)
+    ]
+    assert pngs == expected
+    img = QImage(str(out / pngs[0]))
+    assert (img.width(), img.height()) == (800, 450)
+    colours = {img.pixel(x, y) for x in range(0, 800, 20) for y in range(0, 450, 20)}
+    assert len(colours) > 5  # not blank
+    doc = json.loads((out / "trace.json").read_text())
+    assert len(doc["steps"]) == 2 and doc["files"] == expected
+    assert f"{doc['steps'][0]['loss']:.9f}" == "0.298371109"
+
+
+def test_forward_and_backward_images_differ(tmp_path):
+    out = tmp_path / "o"
+    main(["export", "two-two-two", "--out", str(out), "--size", "640x360"])
+    fwd = QImage(str(out / "step001-02-forward-L2.png"))
+    bwd = QImage(str(out / "step001-04-backward-L2.png"))
+    assert fwd != bwd
+    diff = sum(
+        fwd.pixel(x, y) != bwd.pixel(x, y) for x in range(0, 640, 8) for y in range(0, 360, 8)
+    )
+    assert diff > 20
+
+
+def test_update_only_and_themes(tmp_path):
+    out = tmp_path / "u"
+    main(
+        [
+            "export",
+            "xor",
+            "--steps",
+            "3",
+            "--phases",
+            "update",
+            "--out",
+            str(out),
+            "--theme",
+            "lecture-dark",
+            "--size",
+            "640x360",
+        ]
+    )
+    files = sorted(p.name for p in out.glob("*.png"))
+    assert files == [f"step{s:03d}-06-update.png" for s in (1, 2, 3)]
+    corner = QColor(QImage(str(out / files[0])).pixel(2, 2))
+    assert corner.lightness() < 80  # dark background
+
+
+def test_svg_is_xml(tmp_path):
+    out = tmp_path / "s"
+    main(["export", "xor", "--format", "svg", "--out", str(out), "--size", "640x360"])
+    svgs = list(out.glob("*.svg"))
+    assert len(svgs) == 6
+    root = ET.parse(svgs[0]).getroot()
+    assert root.tag.endswith("svg")
+
+
+def test_pdf_pages(tmp_path):
+    out = tmp_path / "p"
+    main(["export", "two-two-two", "--steps", "2", "--format", "pdf", "--out", str(out)])
+    data = (out / "trace.pdf").read_bytes()
+    assert data.startswith(b"%PDF")
+    assert (
+        data.count(b"/Type /Page\n")
+        + data.count(b"/Type /Page ")
+        + data.count(b"/Type /Page>")
+        + data.count(b"/Type/Page\n")
+        >= 12
+        or data.count(b"/Page") >= 12
+    )
+
+
+def test_gif_frames(tmp_path):
+    out = tmp_path / "g"
+    main(["export", "two-two-two", "--format", "gif", "--out", str(out), "--size", "480x270"])
+    assert count_frames(out / "trace.gif") == 6
+    from PySide6.QtGui import QImageReader
+
+    assert QImageReader(str(out / "trace.gif")).imageCount() == 6
+
+
+def test_neuron_formulas_drawn(tmp_path):
+    out = tmp_path / "n"
+    assert (
+        main(["export", "two-two-two", "--neuron", "2:1", "--out", str(out), "--size", "1280x720"])
+        == 0
+    )
+    assert len(list(out.glob("*.png"))) == 6
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--size", "big"], "--size"),
+        (["--size", "10x10"], "--size"),
+        (["--format", "bmp"], "invalid choice"),
+        (["--neuron", "9:1"], "--neuron"),
+        (["--neuron", "1:7"], "has 2 neurons"),
+        (["--steps", "0"], "--steps"),
+    ],
+)
+def test_bad_options(tmp_path, args, words):
+    res = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "nnviz",
+            "export",
+            "two-two-two",
+            "--out",
+            str(tmp_path / "x"),
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert res.returncode == 2
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and words in lines[0], res.stderr
+
+
+def test_non_empty_folder_needs_force(tmp_path):
+    out = tmp_path / "full"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    res = subprocess.run(
+        [sys.executable, "-m", "nnviz", "export", "xor", "--out", str(out)],
+        capture_output=True,
+        text=True,
+    )
+    assert res.returncode == 2 and "--force" in res.stderr
+    assert (out / "keep.txt").read_text() == "mine"
+    assert main(["export", "xor", "--out", str(out), "--force", "--size", "320x200"]) == 0
+    assert (out / "keep.txt").exists()

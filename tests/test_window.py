@@ -1,0 +1,224 @@
+"""The explorer window, driven as a user would: keys, buttons, clicks; values checked against
+the engine's trace, pixels probed on the canvas."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
+from PySide6.QtGui import QColor
+
+from nnviz.core.explain import fmt
+from nnviz.core.netfile import load
+from nnviz.gui import canvas as canvas_mod
+from nnviz.gui.main_window import MainWindow
+from nnviz.gui.session import Selection, Session
+from nnviz.render.export import render_image
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    def make(name="two-two-two"):
+        spec, base = load(name)
+        settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+        win = MainWindow(Session(spec, base, name), settings)
+        qtbot.addWidget(win)
+        win.resize(1200, 800)
+        win.show()
+        qtbot.waitExposed(win)
+        win.activateWindow()
+        qtbot.waitUntil(win.isActiveWindow)
+        win.canvas.setFocus()
+        return win
+
+    return make
+
+
+def press(qtbot, win, key, modifier=Qt.KeyboardModifier.NoModifier):
+    qtbot.keyClick(win.canvas, key, modifier)
+
+
+def test_opens_on_a_network_before_training(window):
+    win = window()
+    assert win.session.step == 0 and win.session.phase == -1
+    assert "2-2-2" in win.windowTitle() or "worked" in win.windowTitle()
+
+
+def test_phase_keys_walk_the_step_in_order(qtbot, window):
+    win = window()
+    s = win.session
+    seen = []
+    for _ in range(6):
+        press(qtbot, win, Qt.Key.Key_Right)
+        seen.append(s.phase_name())
+    assert seen == ["forward-L1", "forward-L2", "loss", "backward-L2", "backward-L1", "update"]
+    assert s.step == 1
+    press(qtbot, win, Qt.Key.Key_Right)
+    assert s.step == 2 and s.phase_name() == "forward-L1"
+    press(qtbot, win, Qt.Key.Key_Left)
+    assert s.step == 1 and s.phase_name() == "update"
+    press(qtbot, win, Qt.Key.Key_Home)
+    assert s.phase_name() == "forward-L1"
+    press(qtbot, win, Qt.Key.Key_End)
+    assert s.phase_name() == "update"
+
+
+def test_inspector_shows_the_trace_numbers(qtbot, window):
+    win = window()
+    press(qtbot, win, Qt.Key.Key_Right)
+    tr = win.session.trace()
+    win.session.select(Selection("neuron", 2, 0))  # first output neuron
+    text = win.inspector.text.toPlainText()
+    out = tr.layers[1]
+    assert fmt(out.activation[0, 0], 4) in text  # 0.7514
+    assert fmt(out.delta[0, 0], 4) in text
+    assert "0.7514" in text and "0.1385" in text
+    win.session.select(Selection("edge", 1, 0, 0))  # w5
+    text = win.inspector.text.toPlainText()
+    assert "0.3589" in text  # updated w5
+    assert "0.0822" in text  # its gradient
+
+
+def test_back_and_forth_gives_identical_values(qtbot, window):
+    win = window("spiral")
+    s = win.session
+    for _ in range(3 * len(s.phases)):
+        press(qtbot, win, Qt.Key.Key_Right)
+    first = s.trace()
+    img_before = win.canvas.grab_image()
+    for _ in range(2 * len(s.phases)):
+        press(qtbot, win, Qt.Key.Key_Left)
+    for _ in range(2 * len(s.phases)):
+        press(qtbot, win, Qt.Key.Key_Right)
+    again = s.trace()
+    assert again.step == first.step
+    for a, b in zip(first.layers, again.layers, strict=False):
+        np.testing.assert_array_equal(a.delta, b.delta)
+        np.testing.assert_array_equal(a.weights_after, b.weights_after)
+    assert win.canvas.grab_image() == img_before
+
+
+def test_step_and_epoch_buttons(qtbot, window):
+    win = window("xor")
+    s = win.session
+    win.act_next_step.trigger()
+    assert s.step == 1 and s.phase_name() == "update"
+    win.act_next_epoch.trigger()
+    assert s.trace().epoch == 2
+    win.act_prev_step.trigger()
+    assert s.step == 1
+
+
+def test_timeline_scrubs_history(qtbot, window):
+    win = window("xor")
+    s = win.session
+    for _ in range(5):
+        win.act_next_step.trigger()
+    assert win.timeline.slider.maximum() == 5
+    win.timeline.slider.setValue(2)
+    assert s.step == 2
+    assert s.trace().loss == s.history.losses()[1]
+    assert "step 2/5" in win.timeline.label.text()
+
+
+def test_canvas_equals_exported_image(qtbot, window):
+    win = window()
+    for _ in range(4):
+        press(qtbot, win, Qt.Key.Key_Right)
+    shown = win.canvas.grab_image()
+    exported = render_image(win.canvas.scene(), shown.width(), shown.height())
+    assert shown.convertToFormat(exported.format()) == exported
+
+
+def test_neuron_colour_follows_activation(qtbot, window):
+    win = window("spiral")  # tanh: hidden activations of both signs
+    win.canvas.options.label_mode = "none"
+    press(qtbot, win, Qt.Key.Key_Right)  # forward-L1
+    img = win.canvas.grab_image()
+    lay = win.canvas.info.layout
+    a = win.session.trace().layers[0].activation[0]
+    checked = 0
+    for i, value in enumerate(a):
+        if abs(value) < 0.2:
+            continue
+        x, y = lay.neuron_pos(1, i)
+        c = QColor(img.pixel(int(x), int(y)))
+        warmth = c.red() - c.blue()  # palette: negative blue, positive orange
+        assert (warmth > 0) == (value > 0), (i, value, c.name())
+        checked += 1
+    assert checked >= 2
+    # layer 2 is not computed yet at forward-L1: its fill changes once it is
+    x, y = lay.neuron_pos(2, 0)
+    before = QColor(img.pixel(int(x), int(y)))
+    press(qtbot, win, Qt.Key.Key_Right)
+    after = QColor(win.canvas.grab_image().pixel(int(x), int(y)))
+    assert before != after
+
+
+def test_click_selects_neuron(qtbot, window):
+    win = window()
+    win.canvas.repaint()
+    x, y = win.canvas.info.layout.neuron_pos(1, 1)
+    qtbot.mouseClick(win.canvas, Qt.MouseButton.LeftButton, pos=QPoint(int(x), int(y)))
+    assert win.session.selection == Selection("neuron", 1, 1)
+
+
+def test_edit_weight_recomputes_and_undo(qtbot, window, monkeypatch):
+    win = window()
+    press(qtbot, win, Qt.Key.Key_Right)
+    monkeypatch.setattr(canvas_mod, "ask_value", lambda *a: 1.0)
+    import nnviz.gui.main_window as mw
+
+    monkeypatch.setattr(mw, "ask_value", lambda *a: 1.0)
+    win.edit_value(Selection("edge", 1, 0, 0))
+    tr = win.session.trace()
+    assert tr.layers[1].weights_before[0, 0] == 1.0
+    assert tr.loss != pytest.approx(0.298371109)
+    qtbot.keyClick(win, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    tr = win.session.trace()
+    assert tr.layers[1].weights_before[0, 0] == 0.40
+    assert tr.loss == pytest.approx(0.298371109, rel=1e-9)
+
+
+def test_bad_file_shows_dialog_and_keeps_session(qtbot, window, tmp_path):
+    win = window()
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    errors = []
+    win.show_error = lambda title, text: errors.append(text)
+    spec_before = win.session.spec
+    assert not win.open_network(str(bad))
+    assert errors and "bad.json" in errors[0] and "not valid JSON" in errors[0]
+    assert win.session.spec is spec_before
+
+
+def test_play_keeps_window_responsive(qtbot, window):
+    win = window("spiral")
+    handled = []
+    win.toggle_play()
+    assert win.session.playing
+    qtbot.waitUntil(lambda: win.session.n_steps > 50, timeout=10000)
+    QTimer.singleShot(0, lambda: handled.append(True))
+    qtbot.waitUntil(lambda: bool(handled), timeout=500)
+    press(qtbot, win, Qt.Key.Key_P)
+    assert not win.session.playing
+    assert win.session.step == win.session.n_steps
+
+
+def test_finite_difference_check(qtbot, window):
+    from nnviz.gui.inspector import finite_difference_check
+
+    win = window()
+    press(qtbot, win, Qt.Key.Key_Right)
+    win.session.select(Selection("edge", 0, 1, 0))
+    fd, auto = finite_difference_check(win.session)
+    assert abs(fd - auto) < 1e-9
+    win.inspector.check_button.click()
+    assert "finite difference" in win.inspector.check_result.text()
+
+
+def test_theme_is_remembered(qtbot, window):
+    win = window()
+    win.act_dark.trigger()
+    assert win.canvas.options.theme == "dark"
+    assert win.settings.value("theme") == "dark"
+    win.act_dark.trigger()
+    assert win.settings.value("theme") == "light"
