@@ -31,5 +31,9 @@ def robust_scale(values: np.ndarray, floor: float = 1e-12) -> float:
     v = v[np.isfinite(v)]
     if v.size == 0:
         return 1.0
-    s = float(np.percentile(v, 98)) if v.size > 50 else float(v.max())
+    if v.size > 50:
+        k = int(0.98 * (v.size - 1))
+        s = float(np.partition(v, k)[k])
+    else:
+        s = float(v.max())
     return s if s > floor else max(float(v.max()), 1.0 if s == 0 else floor)
