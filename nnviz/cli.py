@@ -65,9 +65,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_export(args[1:])
         ns = _window_parser().parse_args(args)
         if ns.network:
-            from nnviz.core.netfile import load
+            from nnviz.core.session_file import check_openable
 
-            load(ns.network)  # a bad file is reported here, before any window opens
+            check_openable(ns.network)  # a bad file is reported here, before any window opens
         from nnviz.gui.app import run_app
 
         return run_app(ns.network)

@@ -88,3 +88,13 @@ def test_amend_after_edit():
     assert t2.layers[1].weights_before[0, 0] == 1.5
     _same(hist.trace(2), t2)
     assert hist.trace(1).layers[1].weights_before[0, 0] == 0.40
+
+
+def test_edit_is_seen_after_replaying_from_an_earlier_keyframe():
+    hist = History(_engine(), keyframe_every=16)
+    hist.run(4)
+    hist.engine.set_parameter(0, 1, 0, 0.25)
+    hist.amend()
+    hist.run(4)
+    hist.trace(4)  # the replayer runs from keyframe 0 to step 4 (before the edit)
+    assert hist.trace(5).layers[0].weights_before[1, 0] == 0.25

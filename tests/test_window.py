@@ -20,6 +20,9 @@ def window(qtbot, tmp_path):
         spec, base = load(name)
         settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
         win = MainWindow(Session(spec, base, name), settings)
+        win.errors = []  # dialogs never block a test: errors are recorded, questions answered yes
+        win.show_error = lambda title, text: win.errors.append(text)
+        win.confirm = lambda title, text: True
         qtbot.addWidget(win)
         win.resize(1200, 800)
         win.show()
@@ -222,3 +225,79 @@ def test_theme_is_remembered(qtbot, window):
     assert win.settings.value("theme") == "dark"
     win.act_dark.trigger()
     assert win.settings.value("theme") == "light"
+
+
+def test_context_menu_changes_structure(qtbot, window):
+    win = window("xor")
+    entries = dict(win.structure_actions(Selection("neuron", 1, 0)))
+    assert "Add a neuron to layer 1" in entries and "Remove layer 1" in entries
+    assert win.restructure(entries["Add a neuron to layer 1"])
+    assert win.session.spec.layers == (2, 4, 1)
+    entries = dict(win.structure_actions(Selection("neuron", 1, 3)))
+    assert win.restructure(entries["Activation ▸ relu"])
+    assert win.session.spec.activations == ("relu", "sigmoid")
+    assert win.restructure(
+        dict(win.structure_actions(Selection("neuron", 1, 0)))["Add a layer after layer 1"]
+    )
+    assert win.session.spec.layers == (2, 4, 4, 1)
+    win.session.next_step()
+    win.confirm = lambda *a: False  # the user declines: history is kept
+    assert not win.restructure(
+        dict(win.structure_actions(Selection("neuron", 2, 0)))["Remove layer 2"]
+    )
+    assert win.session.n_steps == 1
+    errors = []
+    win.show_error = lambda t, text: errors.append(text)
+    win.confirm = lambda *a: True
+    entries = dict(win.structure_actions(Selection("neuron", 2, 0)))
+    assert win.restructure(entries["Remove layer 2"])
+    assert win.session.spec.layers == (2, 4, 1) and win.session.n_steps == 0
+
+
+def test_structure_change_keeps_weights(qtbot, window):
+    win = window("two-two-two")
+    before = win.session.parameters()
+    entries = dict(win.structure_actions(Selection("neuron", 1, 0)))
+    win.restructure(entries["Add a neuron to layer 1"])
+    ws, _ = win.session.parameters()
+    np.testing.assert_array_equal(ws[0][:2], before[0][0])
+    np.testing.assert_array_equal(ws[1][:, :2], before[0][1])
+
+
+def test_session_round_trip(qtbot, window, tmp_path):
+    win = window("spiral")
+    s = win.session
+    for _ in range(7):
+        s.next_step()
+    s.goto_step(5, 3)
+    # editing at step 5 recomputes it and drops steps 6-7
+    s.set_parameter(0, 1, 0, 0.25)
+    for _ in range(3):
+        s.next_step()
+    s.goto_step(4, 2)
+    s.select(Selection("neuron", 1, 2))
+    path = tmp_path / "run.nnviz"
+    assert win.save_session_to(path)
+    expected = s.trace()
+    losses = s.history.losses().copy()
+    other = window("xor")
+    assert other.open_network(str(path)), other.errors
+    t = other.session
+    assert (t.n_steps, t.step, t.phase) == (s.n_steps, 4, 2)
+    np.testing.assert_array_equal(t.history.losses(), losses)
+    got = t.trace()
+    for a, b in zip(expected.layers, got.layers, strict=True):
+        np.testing.assert_array_equal(a.weights_after, b.weights_after)
+    assert t.history.trace(5).layers[0].weights_before[1, 0] == 0.25
+
+
+def test_broken_session_file_is_refused(qtbot, window, tmp_path):
+    win = window()
+    bad = tmp_path / "x.nnviz"
+    bad.write_text(
+        '{"nnviz_session": 1, "network": {"layers": [2, 1], "activations": ["tanh"]}, "steps": -3}'
+    )
+    errors = []
+    win.show_error = lambda t, text: errors.append(text)
+    assert not win.open_network(str(bad))
+    assert '"steps"' in errors[0] and "x.nnviz" in errors[0]

@@ -40,6 +40,7 @@ class History:
         self._keyframe_bytes = 0
         self._cache: OrderedDict[int, StepTrace] = OrderedDict()
         self._replayer: Engine | None = None
+        self._replayer_base = -1
         self._add_keyframe(engine.get_state())
 
     # ----- recording ----------------------------------------------------------------------
@@ -158,8 +159,11 @@ class History:
         if self._replayer is None:
             self._replayer = self.engine.clone()
         rep = self._replayer
-        if not (key <= rep.step_count <= done):
+        # reuse the replayer only if it started from this very keyframe: a keyframe may hold an
+        # edit that running through it from an earlier one would miss
+        if self._replayer_base != key or not (key <= rep.step_count <= done):
             rep.set_state(self._keyframes[key])
+            self._replayer_base = key
         if done > rep.step_count:
             rep.run(done - rep.step_count)
         return rep

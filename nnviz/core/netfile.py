@@ -28,7 +28,7 @@ def preset_names() -> list[str]:
 def resolve(name_or_path: str) -> Path:
     """A network file's path from a path or a preset name; SpecError if neither exists."""
     path = Path(name_or_path)
-    if path.suffix.lower() == ".json" or os.sep in name_or_path or "/" in name_or_path:
+    if path.suffix.lower() in (".json", ".nnviz") or os.sep in name_or_path or "/" in name_or_path:
         if not path.is_file():
             raise SpecError("no such file", str(path))
         return path

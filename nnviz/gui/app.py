@@ -29,9 +29,10 @@ def run_app(network: str | None = None, argv: list[str] | None = None) -> int:
         if icon.exists():
             app.setWindowIcon(QIcon(str(icon)))
         settings = QSettings()
-        name = network or "xor"
-        spec, base = load(name)
-        window = MainWindow(Session(spec, base, name), settings)
+        spec, base = load("xor")
+        window = MainWindow(Session(spec, base, "xor"), settings)
+        if network:
+            window.open_network(network)
         window.show()
     except Exception as exc:  # start-up failed: say so in a dialog, not only on a terminal
         _startup_error(exc)

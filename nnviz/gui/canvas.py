@@ -61,6 +61,7 @@ class NetworkCanvas(QWidget):
     """Draws the network; user input goes back through the session's API."""
 
     edit_requested = Signal(object)  # a Selection whose value the user wants to type
+    menu_requested = Signal(object, object)  # (Selection or None, global QPoint)
 
     def __init__(self, session: Session, options: ViewOptions | None = None, parent=None) -> None:
         super().__init__(parent)
@@ -162,6 +163,12 @@ class NetworkCanvas(QWidget):
         if sel is not None and (sel.kind == "edge" or sel.layer > 0):
             self.session.select(sel)
             self.edit_requested.emit(sel)
+
+    def contextMenuEvent(self, event) -> None:  # noqa: N802
+        sel = self.hit(QPointF(event.pos()))
+        if sel is not None:
+            self.session.select(sel)
+        self.menu_requested.emit(sel, event.globalPos())
 
     def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
         steps = event.angleDelta().y() / 120

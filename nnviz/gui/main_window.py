@@ -80,6 +80,7 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.canvas = NetworkCanvas(session)
         self.canvas.edit_requested.connect(self.edit_value)
+        self.canvas.menu_requested.connect(self.show_context_menu)
         self.timeline = Timeline(session)
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -151,11 +152,21 @@ class MainWindow(QMainWindow):
             "Reset", self.reset, ("Ctrl+R",), "Back to the initial weights (clears the history)"
         )
         self.act_open = self._action(
-            "Open network…", self.open_dialog, (QKeySequence.StandardKey.Open,)
+            "Open…",
+            self.open_dialog,
+            (QKeySequence.StandardKey.Open,),
+            "Open a network file or a saved session",
         )
-        self.act_save = self._action(
-            "Save network as…", self.save_network_dialog, (QKeySequence.StandardKey.SaveAs,)
+        self.act_save_session = self._action(
+            "Save session",
+            self.save_session,
+            (QKeySequence.StandardKey.Save,),
+            "Save the network, the run and the position, to reopen exactly here",
         )
+        self.act_save_session_as = self._action(
+            "Save session as…", self.save_session_dialog, ("Ctrl+Shift+S",)
+        )
+        self.act_save = self._action("Save network as…", self.save_network_dialog)
         self.act_export = self._action(
             "Export view as image…", self.export_image_dialog, ("Ctrl+E",)
         )
@@ -226,6 +237,8 @@ class MainWindow(QMainWindow):
         for name in preset_names():
             self.presets_menu.addAction(name, lambda n=name: self.open_network(n))
         self.recent_menu = file.addMenu("Open recent")
+        file.addAction(self.act_save_session)
+        file.addAction(self.act_save_session_as)
         file.addAction(self.act_save)
         file.addSeparator()
         file.addAction(self.act_export)
@@ -364,27 +377,154 @@ class MainWindow(QMainWindow):
             return
         self.undo_stack.push(EditValue(self.session, sel, value))
 
+    # ----- structure ------------------------------------------------------------------------
+    def structure_actions(self, sel: Selection | None) -> list[tuple[str, object]]:
+        """The context menu's entries for a neuron: (text, function of (spec, params) → spec)."""
+        from nnviz.core import restructure as rs
+        from nnviz.core.activations import ACTIVATIONS
+
+        if sel is None or sel.kind != "neuron":
+            return []
+        n_layers = len(self.session.spec.layers) - 1
+        li, i = sel.layer, sel.row
+        out: list[tuple[str, object]] = []
+        if 1 <= li < n_layers:
+            out.append((f"Add a neuron to layer {li}", lambda sp, pa: rs.add_neuron(sp, pa, li)))
+            out.append(("Remove this neuron", lambda sp, pa: rs.remove_neuron(sp, pa, li, i)))
+        if li < n_layers:
+            out.append((f"Add a layer after layer {li}", lambda sp, pa: rs.add_layer(sp, pa, li)))
+        if 1 <= li < n_layers:
+            out.append((f"Remove layer {li}", lambda sp, pa: rs.remove_layer(sp, pa, li)))
+        if li >= 1:
+            for name in ACTIVATIONS:
+                if name == self.session.spec.activations[li - 1]:
+                    continue
+                if name == "softmax" and li != n_layers:
+                    continue
+                out.append(
+                    (
+                        f"Activation ▸ {name}",
+                        lambda sp, pa, n=name: rs.set_activation(sp, pa, li, n),
+                    )
+                )
+        return out
+
+    def show_context_menu(self, sel: Selection | None, global_pos) -> None:
+        from PySide6.QtWidgets import QMenu
+
+        entries = self.structure_actions(sel)
+        if not entries:
+            return
+        menu = QMenu(self)
+        sub = None
+        for text, fn in entries:
+            if text.startswith("Activation ▸ "):
+                if sub is None:
+                    menu.addSeparator()
+                    sub = menu.addMenu(f"Activation of layer {sel.layer}")
+                sub.addAction(text.split("▸ ")[1], lambda f=fn: self.restructure(f))
+            else:
+                menu.addAction(text, lambda f=fn: self.restructure(f))
+        menu.popup(global_pos)
+
+    def restructure(self, change) -> bool:
+        """Apply a change of shape to the weights shown now; asks before dropping history."""
+        s = self.session
+        if s.n_steps and not self.confirm(
+            "Change the network",
+            f"Changing the network starts a new run from the weights shown now and discards "
+            f"{s.n_steps} recorded steps. Continue?",
+        ):
+            return False
+        try:
+            spec = change(s.spec, s.parameters())
+        except NnvizError as exc:
+            self.show_error("Cannot change the network", str(exc))
+            return False
+        s.load(spec, s.base_dir, s.source)
+        return True
+
     # ----- files ------------------------------------------------------------------------------
     def open_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Open network", str(self.settings.value("last_dir", "")), "Network files (*.json)"
+            self,
+            "Open network or session",
+            str(self.settings.value("last_dir", "")),
+            "nnviz files (*.json *.nnviz);;All files (*)",
         )
         if path:
             self.open_network(path)
 
     def open_network(self, name_or_path: str) -> bool:
-        """Open a file or preset; on bad input show a dialog and keep the current session."""
+        """Open a network file, a session file or a preset; on bad input show a dialog and keep
+        the current session untouched."""
+        from nnviz.core import session_file
+        from nnviz.core.netfile import read_json, resolve
+
         try:
-            spec, base = load(name_or_path)
-            self.session.load(spec, base, name_or_path)
+            path = resolve(name_or_path)
+            doc = read_json(path)
+            if session_file.is_session(doc):
+                data = session_file.from_json(doc, where=path.name)
+                self.session.open_session(data, path.resolve().parent, str(path))
+                self.session_path = path
+                self._apply_view(data.view)
+            else:
+                spec, base = load(name_or_path)
+                self.session.load(spec, base, name_or_path)
+                self.session_path = None
         except NnvizError as exc:
-            self.show_error("Cannot open network", str(exc))
+            self.show_error("Cannot open", str(exc))
             return False
-        if Path(name_or_path).suffix == ".json":
+        if Path(name_or_path).suffix in (".json", ".nnviz"):
             self._add_recent(str(Path(name_or_path).resolve()))
             self.settings.setValue("last_dir", str(Path(name_or_path).resolve().parent))
         self.settings.setValue("last_file", name_or_path)
         return True
+
+    def save_session(self) -> None:
+        if getattr(self, "session_path", None) is None:
+            self.save_session_dialog()
+        else:
+            self.save_session_to(self.session_path)
+
+    def save_session_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "Save session as",
+            str(self.settings.value("last_dir", "")),
+            "nnviz sessions (*.nnviz)",
+        )
+        if path:
+            path = Path(path)
+            self.save_session_to(path if path.suffix else path.with_suffix(".nnviz"))
+
+    def save_session_to(self, path: Path) -> bool:
+        """Write the session atomically; a failure leaves any earlier file as it was."""
+        from nnviz.core import session_file
+
+        try:
+            session_file.save(self.session.to_session_data(self._view_state()), path)
+        except OSError as exc:
+            self.show_error("Cannot save", f"{path}: {exc.strerror or exc}")
+            return False
+        self.session_path = path
+        self._add_recent(str(path.resolve()))
+        self.statusBar().showMessage(f"Saved session {path}", 5000)
+        return True
+
+    def _view_state(self) -> dict:
+        o = self.canvas.options
+        return {"labels": o.label_mode, "decimals": o.decimals, "theme": o.theme}
+
+    def _apply_view(self, view: dict) -> None:
+        modes = {v: k for k, v in LABEL_CHOICES.items()}
+        if view.get("labels") in modes:
+            self.labels.setCurrentText(modes[view["labels"]])
+        if isinstance(view.get("decimals"), int) and 0 <= view["decimals"] <= 10:
+            self.decimals.setValue(view["decimals"])
+        if view.get("theme") in ("light", "dark"):
+            self.set_theme(view["theme"])
 
     def save_network_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(

@@ -17,6 +17,7 @@ from nnviz.core.engine import Engine
 from nnviz.core.explain import header, phase_caption
 from nnviz.core.history import History
 from nnviz.core.phases import phase_names
+from nnviz.core.session_file import Edit, SessionData
 from nnviz.core.spec import NetworkSpec
 from nnviz.core.trace import StepTrace
 
@@ -61,6 +62,7 @@ class Session(QObject):
         self._last_tick = 0.0
         self.selection: Selection | None = None
         self.sample = 0
+        self.edits: list[Edit] = []
         self.load(spec, base_dir, source)
 
     # ----- network --------------------------------------------------------------------------
@@ -72,6 +74,7 @@ class Session(QObject):
         self.source = source
         self.engine = Engine(spec, base_dir=base_dir)
         self.history = History(self.engine)
+        self.edits = []
         self.step = 0
         self.phase = -1
         self.selection = None
@@ -238,7 +241,7 @@ class Session(QObject):
         else:
             budget = 1 << 30
         if self.step < self.n_steps:  # playing from an earlier step: continue from there
-            self.history.rewind(self.step)
+            self._rewind(self.step)
         done, chunk = 0, 1
         start = time.perf_counter()
         while done < budget and time.perf_counter() - start < PLAY_SLICE_S:
@@ -285,15 +288,46 @@ class Session(QObject):
         self.pause()
         old = self.parameter_before(layer, row, col)
         shown = self.step
-        self.history.rewind(max(shown - 1, 0))
-        self.engine.set_parameter(layer, row, col, value)
-        self.history.amend()
+        self._rewind(max(shown - 1, 0))
+        self._apply_edit(Edit(max(shown - 1, 0), layer, row, col, float(value)))
         if shown:
             self.history.step()
         self.history_grew.emit(self.n_steps)
         self._check_finite()
         self.changed.emit()
         return old
+
+    def _rewind(self, step: int) -> None:
+        self.history.rewind(step)
+        self.edits = [e for e in self.edits if e.after_step <= step]
+
+    def _apply_edit(self, edit: Edit) -> None:
+        self.engine.set_parameter(edit.layer, edit.row, edit.col, edit.value)
+        self.history.amend()
+        self.edits.append(edit)
+
+    # ----- session files --------------------------------------------------------------------
+    def to_session_data(self, view: dict | None = None) -> SessionData:
+        """What a session file holds: the network with its initial weights, edits, position."""
+        ws, bs = self.history.parameters_after(0)
+        spec = self.spec.with_changes(weights=tuple(ws), biases=tuple(bs))
+        return SessionData(spec, self.n_steps, self.step, self.phase, list(self.edits), view or {})
+
+    def open_session(self, data: SessionData, base_dir: Path | None, source: str) -> None:
+        """Replay a saved session: same network, same edits, same steps, same position."""
+        self.load(data.spec, base_dir, source)
+        done = 0
+        pending = list(data.edits)
+        while True:
+            while pending and pending[0].after_step == done:
+                self._apply_edit(pending.pop(0))
+            if done >= data.n_steps:
+                break
+            target = min([data.n_steps] + [e.after_step for e in pending])
+            self.history.run(target - done)
+            done = target
+        self.history_grew.emit(self.n_steps)
+        self.goto_step(data.step, data.phase)
 
 
 def _finite(x: float) -> bool:

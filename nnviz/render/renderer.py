@@ -32,7 +32,7 @@ from nnviz.render.theme import Theme, get_theme
 
 EDGE_BUDGET = 1500
 WIDTH_BUCKETS = 6
-MIN_LABEL_PX = 8.0
+MIN_LABEL_PX = 11.0
 
 
 @dataclass
@@ -379,6 +379,17 @@ class NetworkRenderer:
         fm = QFontMetricsF(font)
         p.setFont(font)
         kind, _k = st.phase_kind()
+        # one δ scale for every layer, so shrinking (vanishing) errors look smaller layer by layer
+        known_deltas = (
+            [
+                tr.layers[li - 1].delta[sample]
+                for li in range(1, st.n_layers + 1)
+                if st.delta_known(li)
+            ]
+            if tr is not None
+            else []
+        )
+        delta_scale = robust_scale(np.concatenate(known_deltas)) if known_deltas else 1.0
         for li, col in enumerate(lay.layers):
             if col.visible.size == 0:
                 continue
@@ -392,7 +403,7 @@ class NetworkRenderer:
             deltas = None
             if dknown:
                 deltas = tr.layers[li - 1].delta[sample]
-                dcol = diverging_rgb(deltas[col.visible], robust_scale(deltas), th)
+                dcol = diverging_rgb(deltas[col.visible], delta_scale, th)
             for j, (i, y) in enumerate(zip(col.visible, col.ys, strict=True)):
                 centre = QPointF(col.x, y)
                 if known:
