@@ -301,3 +301,62 @@ def test_broken_session_file_is_refused(qtbot, window, tmp_path):
     win.show_error = lambda t, text: errors.append(text)
     assert not win.open_network(str(bad))
     assert '"steps"' in errors[0] and "x.nnviz" in errors[0]
+
+
+def test_export_trace_from_window_with_progress(qtbot, window, tmp_path):
+    from nnviz.gui.export_dialog import ExportChoices
+
+    win = window("two-two-two")
+    win.act_next_step.trigger()
+    out = tmp_path / "exp"
+    win.start_export(ExportChoices(out=out, fmt="png", steps=2, size=(640, 360)))
+    seen = []
+    win.export_job.progress.connect(lambda d, t: seen.append((d, t)))
+    with qtbot.waitSignal(win.export_job.finished, timeout=20000) as blocker:
+        pass
+    assert blocker.args[0] is True
+    assert len(list(out.glob("*.png"))) == 12 and (out / "trace.json").exists()
+    assert seen and seen[-1][0] == seen[-1][1]
+    # the exported first step is the shown step: its loss matches the recorded trace
+    import json
+
+    doc = json.loads((out / "trace.json").read_text())
+    assert doc["steps"][0]["loss"] == win.session.trace().loss
+
+
+def test_export_can_be_cancelled(qtbot, window, tmp_path):
+    from nnviz.gui.export_dialog import ExportChoices
+
+    win = window("spiral")
+    out = tmp_path / "c"
+    win.start_export(ExportChoices(out=out, fmt="png", steps=20, size=(320, 200)))
+    job = win.export_job
+    qtbot.waitUntil(lambda: job.job.done >= 2, timeout=10000)
+    job.cancel()
+    with qtbot.waitSignal(job.finished, timeout=5000) as blocker:
+        pass
+    assert blocker.args[0] is False
+    assert len(list(out.glob("*.png"))) < 200
+
+
+def test_export_dialog_validates_choices(qtbot, window, tmp_path):
+    from nnviz.core.errors import NnvizError
+    from nnviz.gui.export_dialog import ExportDialog
+
+    win = window()
+    dialog = ExportDialog(win.session, win)
+    qtbot.addWidget(dialog)
+    full = tmp_path / "full"
+    full.mkdir()
+    (full / "x").write_text("keep")
+    dialog.folder.setText(str(full))
+    with pytest.raises(NnvizError, match="not empty"):
+        dialog.choices()
+    dialog.folder.setText(str(tmp_path / "new"))
+    dialog.size.setCurrentText("big")
+    with pytest.raises(NnvizError, match="--size"):
+        dialog.choices()
+    dialog.size.setCurrentText("800x600")
+    dialog.neuron.setText("2:2")
+    choices = dialog.choices()
+    assert choices.size == (800, 600) and choices.neuron == (2, 1)

@@ -170,6 +170,12 @@ class MainWindow(QMainWindow):
         self.act_export = self._action(
             "Export view as image…", self.export_image_dialog, ("Ctrl+E",)
         )
+        self.act_export_trace = self._action(
+            "Export trace…",
+            self.export_trace_dialog,
+            ("Ctrl+Shift+E",),
+            "Export phases as PNG, SVG, a PDF handout or a GIF",
+        )
         self.act_copy = self._action("Copy view", self.copy_image, (QKeySequence.StandardKey.Copy,))
         self.act_quit = self._action("Quit", self.close, (QKeySequence.StandardKey.Quit,))
         self.act_undo = self.undo_stack.createUndoAction(self, "Undo")
@@ -241,6 +247,7 @@ class MainWindow(QMainWindow):
         file.addAction(self.act_save_session_as)
         file.addAction(self.act_save)
         file.addSeparator()
+        file.addAction(self.act_export_trace)
         file.addAction(self.act_export)
         file.addAction(self.act_copy)
         file.addSeparator()
@@ -587,6 +594,40 @@ class MainWindow(QMainWindow):
         else:
             save_png(scene, path.with_suffix(".png") if suffix != ".png" else path, width, height)
         self.statusBar().showMessage(f"Exported {path}", 5000)
+
+    def export_trace_dialog(self) -> None:
+        from nnviz.gui.export_dialog import ExportDialog
+
+        dialog = ExportDialog(self.session, self)
+        if dialog.exec():
+            try:
+                choices = dialog.choices()
+            except NnvizError as exc:
+                self.show_error("Cannot export", str(exc))
+                return
+            self.start_export(choices)
+
+    def start_export(self, choices) -> None:
+        """Run an export in timer slices with a progress dialog and Cancel."""
+        from PySide6.QtWidgets import QProgressDialog
+
+        from nnviz.gui.export_dialog import ExportJob
+
+        self.session.pause()
+        job = ExportJob(self.session, choices)
+        progress = QProgressDialog("Exporting…", "Cancel", 0, job.job.total, self)
+        progress.setWindowTitle("Export trace")
+        progress.setMinimumDuration(300)
+        progress.canceled.connect(job.cancel)
+        job.progress.connect(lambda done, total: progress.setValue(done))
+
+        def finished(ok: bool, message: str) -> None:
+            progress.reset()
+            self.statusBar().showMessage(message, 10000)
+
+        job.finished.connect(finished)
+        self.export_job = job
+        job.start()
 
     def copy_image(self) -> None:
         from nnviz.render.export import render_image

@@ -58,6 +58,75 @@ def scenes_for(
     return out
 
 
+class TraceExport:
+    """An export done one unit at a time (one image, or one frame), so a window can show
+    progress and offer Cancel between units. ``run()`` does it all at once."""
+
+    def __init__(
+        self,
+        scenes: list[tuple[str, SceneState]],
+        out: Path,
+        *,
+        fmt: str,
+        width: int,
+        height: int,
+        grid: tuple[int, int] = (1, 1),
+        frame_ms: int = 800,
+        transparent: bool = False,
+    ) -> None:
+        if fmt not in ("png", "svg", "pdf", "gif"):
+            raise ValueError(f"unknown format {fmt!r}")
+        self.scenes, self.out, self.fmt = scenes, Path(out), fmt
+        self.width, self.height, self.grid = width, height, grid
+        self.frame_ms, self.transparent = frame_ms, transparent
+        self.done = 0
+        self.written: list[Path] = []
+        self._frames: list[np.ndarray] = []
+
+    @property
+    def total(self) -> int:
+        return len(self.scenes) + (1 if self.fmt in ("pdf", "gif") else 0)
+
+    def step(self) -> bool:
+        """Do the next unit of work; False once everything is written."""
+        from nnviz.render.export import ensure_gui_app, render_image, save_pdf, save_png, save_svg
+
+        ensure_gui_app()
+        if self.done >= self.total:
+            return False
+        if self.done < len(self.scenes):
+            stem, scene = self.scenes[self.done]
+            if self.fmt == "png":
+                path = self.out / f"{stem}.png"
+                save_png(scene, path, self.width, self.height, transparent=self.transparent)
+                self.written.append(path)
+            elif self.fmt == "svg":
+                path = self.out / f"{stem}.svg"
+                save_svg(scene, path, self.width, self.height)
+                self.written.append(path)
+            elif self.fmt == "gif":
+                self._frames.append(_rgb(render_image(scene, self.width, self.height)))
+        elif self.fmt == "pdf":
+            path = self.out / "trace.pdf"
+            save_pdf([s for _, s in self.scenes], path, self.width, self.height, grid=self.grid)
+            self.written.append(path)
+        else:
+            from nnviz.render.gif import write_gif
+
+            path = self.out / "trace.gif"
+            delays = [max(self.frame_ms // 10, 2)] * len(self._frames)
+            write_gif(path, self._frames, delays)
+            self._frames = []
+            self.written.append(path)
+        self.done += 1
+        return self.done < self.total
+
+    def run(self) -> list[Path]:
+        while self.step():
+            pass
+        return self.written
+
+
 def export_trace(
     spec: NetworkSpec,
     dataset: Dataset,
@@ -76,10 +145,7 @@ def export_trace(
     frame_ms: int = 800,
     transparent: bool = False,
 ) -> list[Path]:
-    """Write the files of an export and return their paths."""
-    from nnviz.render.export import ensure_gui_app, render_image, save_pdf, save_png, save_svg
-
-    ensure_gui_app()
+    """Write the files of an export at once and return their paths."""
     scenes = scenes_for(
         spec,
         dataset,
@@ -90,29 +156,17 @@ def export_trace(
         label_mode=label_mode,
         decimals=decimals,
     )
-    written: list[Path] = []
-    if fmt in ("png", "svg"):
-        for stem, scene in scenes:
-            path = out / f"{stem}.{fmt}"
-            if fmt == "png":
-                save_png(scene, path, width, height, transparent=transparent)
-            else:
-                save_svg(scene, path, width, height)
-            written.append(path)
-    elif fmt == "pdf":
-        path = out / "trace.pdf"
-        save_pdf([s for _, s in scenes], path, width, height, grid=grid)
-        written.append(path)
-    elif fmt == "gif":
-        from nnviz.render.gif import write_gif
-
-        frames = [_rgb(render_image(s, width, height)) for _, s in scenes]
-        path = out / "trace.gif"
-        write_gif(path, frames, [max(frame_ms // 10, 2)] * len(frames))
-        written.append(path)
-    else:
-        raise ValueError(f"unknown format {fmt!r}")
-    return written
+    job = TraceExport(
+        scenes,
+        out,
+        fmt=fmt,
+        width=width,
+        height=height,
+        grid=grid,
+        frame_ms=frame_ms,
+        transparent=transparent,
+    )
+    return job.run()
 
 
 def _rgb(image) -> np.ndarray:
