@@ -193,6 +193,12 @@ class MainWindow(QMainWindow):
         self.act_dark = self._action(
             "Dark theme", self._toggle_dark, ("Ctrl+Shift+D",), checkable=True
         )
+        self.act_lecture = self._action(
+            "Lecture mode",
+            self.toggle_lecture,
+            ("F5",),
+            "Full screen, projection theme, slide-deck keys (Esc leaves)",
+        )
         self.act_about = self._action("About nnviz", self.about)
         self.act_keys = self._action("Keys", self.show_keys, ("F1",))
 
@@ -267,6 +273,7 @@ class MainWindow(QMainWindow):
             act.triggered.connect(lambda _c=False, t=text: self.labels.setCurrentText(t))
             self.label_actions[text] = act
         view.addAction(self.act_dark)
+        view.addAction(self.act_lecture)
         view.addSeparator()
         view.addAction(self.act_fit)
         view.addAction(self.act_zoom_in)
@@ -345,6 +352,24 @@ class MainWindow(QMainWindow):
         apply_palette(name)
         self.settings.setValue("theme", name)
         self.canvas.update()
+
+    def toggle_lecture(self) -> None:
+        """Enter lecture mode full screen on this window's screen, or leave it."""
+        from nnviz.gui.lecture import LectureView
+
+        view = getattr(self, "lecture", None)
+        if view is not None and view.isVisible():
+            view.leave()
+            return
+        self.session.pause()
+        self.lecture = LectureView(self.session, self.settings)
+        self.lecture.closed.connect(self.activateWindow)
+        screen = self.screen()
+        if screen is not None:
+            self.lecture.setGeometry(screen.geometry())
+        self.lecture.showFullScreen()
+        self.lecture.activateWindow()
+        self.lecture.setFocus()
 
     def toggle_play(self) -> None:
         self.session.toggle_play(SPEEDS[self.speed.currentText()])

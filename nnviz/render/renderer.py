@@ -76,7 +76,7 @@ class NetworkRenderer:
             bottom -= self._caption(painter, rect, state, theme, caption_px)
         body = QRectF(rect.left(), top, rect.width(), bottom - top)
         if state.side_text:
-            side_w = rect.width() * 0.36
+            side_w = rect.width() * 0.3
             self._side_panel(
                 painter,
                 QRectF(body.right() - side_w, body.top(), side_w, body.height()),
@@ -189,7 +189,10 @@ class NetworkRenderer:
                 title = "output" if li == st.n_layers else f"hidden {li}"
                 act = st.activations[li - 1] if st.activations else ""
                 sub = f"W{li} [{n}×{st.sizes[li - 1]}]" + (f" · {act}" if act else "")
-            box = QRectF(col.x - px * 6, body.top() + px * 0.2, px * 12, px * 1.2)
+            gap = _column_gap(lay)
+            if QFontMetricsF(small).horizontalAdvance(sub) > gap * 0.95:
+                sub = f"{n}×{st.sizes[li - 1]}" if li else f"{n}"
+            box = QRectF(col.x - gap / 2, body.top() + px * 0.2, gap, px * 1.2)
             p.setFont(font)
             p.setPen(_qc(th.foreground))
             p.drawText(box, Qt.AlignmentFlag.AlignCenter, title)
@@ -404,6 +407,20 @@ class NetworkRenderer:
             if dknown:
                 deltas = tr.layers[li - 1].delta[sample]
                 dcol = diverging_rgb(deltas[col.visible], delta_scale, th)
+            # one label size per column: shrink it (to 65% at most) when labels placed beside
+            # the neurons would run into the next column
+            col_lines = [
+                self._label_lines(st, li, int(i), sample, known, dknown) for i in col.visible
+            ]
+            col_fm = fm
+            widest = max((fm.horizontalAdvance(t) for ls in col_lines for t in ls), default=0.0)
+            room = _column_gap(lay) - 2.6 * r - 6
+            inside = widest <= r * 1.9 and all(len(ls) <= 1 for ls in col_lines)
+            if 0 < li < st.n_layers and not inside and widest > room > 0:
+                col_font = QFont(font)
+                col_font.setPixelSize(max(int(font.pixelSize() * max(room / widest, 0.65)), 1))
+                col_fm = QFontMetricsF(col_font)
+                p.setFont(col_font)
             for j, (i, y) in enumerate(zip(col.visible, col.ys, strict=True)):
                 centre = QPointF(col.x, y)
                 if known:
@@ -436,11 +453,21 @@ class NetworkRenderer:
                     p.setPen(pen)
                     p.setBrush(Qt.BrushStyle.NoBrush)
                     p.drawEllipse(centre, r * 1.35, r * 1.35)
-                lines = self._label_lines(st, li, int(i), sample, known, dknown)
+                lines = col_lines[j]
                 end = col.x + r
                 if lines:
                     end = self._label(
-                        p, fm, th, lines, col.x, y, r, known and fills[j], label_px, info, li == 0
+                        p,
+                        col_fm,
+                        th,
+                        lines,
+                        col.x,
+                        y,
+                        r,
+                        known and fills[j],
+                        label_px,
+                        info,
+                        li == 0,
                     )
                 if li == st.n_layers and kind in ("loss", "backward", "update") and tr is not None:
                     t = tr.targets[sample, i]
@@ -454,6 +481,7 @@ class NetworkRenderer:
                         rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, txt
                     )
                     info.label_boxes.append(_ink_box(fm, rect.left(), y, box.width()))
+            p.setFont(font)
         p.setBrush(Qt.BrushStyle.NoBrush)
 
     def _label_lines(
@@ -581,3 +609,10 @@ def _blend(colour: str, background: str, strength: float) -> QColor:
         round(b.green() + (c.green() - b.green()) * k),
         round(b.blue() + (c.blue() - b.blue()) * k),
     )
+
+
+def _column_gap(lay: Layout) -> float:
+    """Horizontal distance between neighbouring columns."""
+    if len(lay.layers) < 2:
+        return 1e9
+    return abs(lay.layers[1].x - lay.layers[0].x)

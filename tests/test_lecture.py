@@ -1,0 +1,181 @@
+"""Lecture mode: slide-deck keys, blackout, help, pen strokes per phase, scale remembered, and
+numbers large enough to read from the back row."""
+
+import pytest
+from PySide6.QtCore import QPoint, QRectF, QSettings, Qt
+from PySide6.QtGui import QColor, QImage, QPainter
+
+from nnviz.core.netfile import load
+from nnviz.gui.lecture import LectureView
+from nnviz.gui.main_window import MainWindow
+from nnviz.gui.session import Selection, Session
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def lecture(qtbot, settings):
+    spec, base = load("two-two-two")
+    view = LectureView(Session(spec, base, "two-two-two"), settings)
+    qtbot.addWidget(view)
+    view.resize(1280, 720)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
+def key(qtbot, view, k, text="", mod=Qt.KeyboardModifier.NoModifier):
+    qtbot.keyClick(view, k, mod)
+
+
+@pytest.mark.parametrize(
+    "k", [Qt.Key.Key_Right, Qt.Key.Key_Down, Qt.Key.Key_PageDown, Qt.Key.Key_Space, Qt.Key.Key_J]
+)
+def test_next_keys(qtbot, lecture, k):
+    key(qtbot, lecture, k)
+    key(qtbot, lecture, k)
+    assert lecture.session.phase_name() == "forward-L2"
+
+
+@pytest.mark.parametrize("k", [Qt.Key.Key_Left, Qt.Key.Key_Up, Qt.Key.Key_PageUp, Qt.Key.Key_K])
+def test_previous_keys(qtbot, lecture, k):
+    for _ in range(3):
+        key(qtbot, lecture, Qt.Key.Key_PageDown)
+    key(qtbot, lecture, k)
+    assert lecture.session.phase_name() == "forward-L2"
+
+
+def test_home_end_and_jump_to_step(qtbot, lecture):
+    s = lecture.session
+    for _ in range(3):
+        s.next_step()
+    key(qtbot, lecture, Qt.Key.Key_Home)
+    assert s.phase == 0
+    key(qtbot, lecture, Qt.Key.Key_End)
+    assert s.phase_name() == "update"
+    qtbot.keyClicks(lecture, "2")
+    key(qtbot, lecture, Qt.Key.Key_Return)
+    assert s.step == 2 and s.phase == 0
+
+
+def test_blackout_whiteout(qtbot, lecture):
+    key(qtbot, lecture, Qt.Key.Key_B)
+    assert lecture.blackout == "black"
+    img = lecture.grab().toImage()
+    assert QColor(img.pixel(640, 360)) == QColor("#000000")
+    key(qtbot, lecture, Qt.Key.Key_B)
+    assert lecture.blackout is None
+    key(qtbot, lecture, Qt.Key.Key_Period)
+    assert lecture.blackout == "black"
+    key(qtbot, lecture, Qt.Key.Key_Right)  # a clicker's next brings the picture back first
+    assert lecture.blackout is None and lecture.session.step == 0
+    key(qtbot, lecture, Qt.Key.Key_W)
+    assert lecture.blackout == "white"
+
+
+def test_help_overlay(qtbot, lecture):
+    qtbot.keyClick(lecture, Qt.Key.Key_Question, Qt.KeyboardModifier.ShiftModifier)
+    assert lecture.help_shown
+    key(qtbot, lecture, Qt.Key.Key_Right)
+    assert not lecture.help_shown and lecture.session.step == 0  # the key only closed the help
+
+
+def test_pen_strokes_belong_to_their_phase(qtbot, lecture):
+    key(qtbot, lecture, Qt.Key.Key_Right)  # forward-L1
+    key(qtbot, lecture, Qt.Key.Key_C)
+    assert lecture.pen_on
+    qtbot.mousePress(lecture, Qt.MouseButton.LeftButton, pos=QPoint(100, 100))
+    for x in range(110, 300, 20):
+        qtbot.mouseMove(lecture, QPoint(x, 120))
+    qtbot.mouseRelease(lecture, Qt.MouseButton.LeftButton, pos=QPoint(300, 120))
+    assert len(lecture.current_strokes()) == 1
+    key(qtbot, lecture, Qt.Key.Key_Right)  # forward-L2: its own, empty layer
+    assert lecture.current_strokes() == []
+    key(qtbot, lecture, Qt.Key.Key_Left)  # back: the stroke is still there
+    assert len(lecture.current_strokes()) == 1
+    key(qtbot, lecture, Qt.Key.Key_Delete)
+    assert lecture.current_strokes() == []
+
+
+def test_scale_changes_and_is_remembered(qtbot, lecture, settings):
+    before = lecture.scale
+    key(qtbot, lecture, Qt.Key.Key_Equal, mod=Qt.KeyboardModifier.ControlModifier)
+    assert lecture.scale > before
+    assert float(settings.value("lecture/scale")) == lecture.scale
+    again = LectureView(lecture.session, settings)
+    qtbot.addWidget(again)
+    assert again.scale == lecture.scale
+    key(qtbot, lecture, Qt.Key.Key_Minus, mod=Qt.KeyboardModifier.ControlModifier)
+    key(qtbot, lecture, Qt.Key.Key_Minus, mod=Qt.KeyboardModifier.ControlModifier)
+    assert lecture.scale < before
+
+
+def test_laser_and_zoom(qtbot, lecture):
+    key(qtbot, lecture, Qt.Key.Key_L)
+    qtbot.mouseMove(lecture, QPoint(200, 200))
+    assert lecture.laser_on and lecture.laser_pos is not None
+    lecture.session.select(Selection("neuron", 1, 0))
+    lecture.repaint()
+    key(qtbot, lecture, Qt.Key.Key_Z)
+    assert lecture.zoomed and lecture.options.zoom > 1
+    key(qtbot, lecture, Qt.Key.Key_Z)
+    assert not lecture.zoomed and lecture.options.zoom == 1
+
+
+def test_numbers_are_large_at_1080p(qtbot, lecture):
+    for _ in range(4):
+        key(qtbot, lecture, Qt.Key.Key_Right)
+    img = QImage(1920, 1080, QImage.Format.Format_ARGB32_Premultiplied)
+    p = QPainter(img)
+    lecture.paint_to(p, QRectF(0, 0, 1920, 1080))
+    p.end()
+    boxes = lecture.info.label_boxes
+    assert len(boxes) >= 6
+    assert min(b.height() for b in boxes) >= 28
+
+
+def test_f5_enters_and_escape_leaves(qtbot, tmp_path):
+    spec, base = load("xor")
+    settings = QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(Session(spec, base, "xor"), settings)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    win.act_lecture.trigger()
+    view = win.lecture
+    qtbot.addWidget(view)
+    assert view.isVisible()
+    key(qtbot, view, Qt.Key.Key_Right)
+    assert win.session.phase_name() == "forward-L1"  # the same session as the window
+    key(qtbot, view, Qt.Key.Key_Escape)
+    assert not view.isVisible()
+
+
+def test_reveal_animation_fades_and_can_be_skipped(qtbot, settings, monkeypatch):
+    monkeypatch.delenv("NNVIZ_NO_ANIMATION", raising=False)
+    spec, base = load("xor")
+    view = LectureView(Session(spec, base, "xor"), settings)
+    qtbot.addWidget(view)
+    view.resize(640, 360)
+    view.show()
+    qtbot.waitExposed(view)
+    assert view.animate
+    view.update()
+    qtbot.waitUntil(lambda: view._last_frame is not None, timeout=3000)
+    key(qtbot, view, Qt.Key.Key_Right)
+    assert view._fading is not None, (view.session.phase_name(), view.isVisible())  # fading out
+    qtbot.waitUntil(lambda: view._fading is None, timeout=3000)
+    key(qtbot, view, Qt.Key.Key_Right)
+    assert view._fading is not None
+    key(qtbot, view, Qt.Key.Key_Right)  # next again: the running reveal is skipped
+    assert view.session.phase_name() == "loss"
+    key(qtbot, view, Qt.Key.Key_A)
+    assert not view.animate and view._fading is None
+    assert settings.value("lecture/animate", type=bool) is False
+
+
+def test_animation_is_off_in_tests(lecture):
+    assert not lecture.animate
