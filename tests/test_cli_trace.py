@@ -126,3 +126,19 @@ def test_presets_command():
     res = run_cli("presets")
     assert res.returncode == 0
     assert "two-two-two" in res.stdout and "spiral" in res.stdout
+
+
+def test_cuda_request_falls_back_to_cpu_with_a_note(monkeypatch):
+    import torch
+
+    from nnviz.core.engine import Engine
+    from nnviz.core.netfile import load
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    spec, base = load("xor")
+    eng = Engine(spec, base_dir=base, device="cuda")
+    assert eng.device.type == "cpu" and "CUDA is not available" in eng.notes[0]
+    assert Engine(spec, base_dir=base, device="auto").device.type == "cpu"
+    res = run_cli("trace", "xor", "--device", "cuda", "--json", "-")
+    if not torch.cuda.is_available():
+        assert res.returncode == 0 and "using the CPU" in res.stderr
