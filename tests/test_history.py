@@ -98,3 +98,18 @@ def test_edit_is_seen_after_replaying_from_an_earlier_keyframe():
     hist.run(4)
     hist.trace(4)  # the replayer runs from keyframe 0 to step 4 (before the edit)
     assert hist.trace(5).layers[0].weights_before[1, 0] == 0.25
+
+
+def test_gradient_norms_recorded_for_traced_and_untraced_steps():
+    hist = History(_engine("deep-sigmoid"))
+    first = hist.step()
+    hist.run(20)
+    norms = hist.grad_norms()
+    assert norms.shape == (21, 8)
+    expected = [np.linalg.norm(la.weight_grad) for la in first.layers]
+    np.testing.assert_allclose(norms[0], expected, rtol=1e-6)
+    np.testing.assert_allclose(
+        norms[5], [np.linalg.norm(la.weight_grad) for la in hist.trace(6).layers], rtol=1e-6
+    )
+    # a deep sigmoid net starves its first layers: the gradient shrinks towards the input
+    assert norms[:, 0].mean() < norms[:, -1].mean() / 10

@@ -72,6 +72,7 @@ class Engine:
         self.step_count = 0
         self.epoch = 1
         self.batch_in_epoch = 1
+        self.last_grad_norms = np.zeros((0, self.n_layers))
         self._order: list[np.ndarray] = []
         self._order_epoch = 0
 
@@ -186,9 +187,12 @@ class Engine:
         """Train ``n_steps`` batches without tracing; returns each step's batch loss.
 
         The arithmetic is the same as ``step()``'s, so a replayed step gives the same numbers.
+        The norm of each layer's weight gradient is kept in ``last_grad_norms`` [n_steps, L].
         """
         out = np.empty(n_steps, dtype=np.float64)
         losses_t = torch.empty(n_steps, dtype=self.dtype, device=self.device)
+        norms_t = torch.empty((n_steps, self.n_layers), dtype=self.dtype, device=self.device)
+        grads = None
         loss_name = self.spec.loss
         for k in range(n_steps):
             idx = self.batch_indices(self.epoch, self.batch_in_epoch)
@@ -201,10 +205,14 @@ class Engine:
             loss = losses.per_sample(loss_name, h, t, z).mean()
             self.optimizer.zero_grad(set_to_none=False)
             loss.backward()
+            if grads is None:
+                grads = [layer.weight.grad for layer in self.net.layers]
+            norms_t[k] = torch.stack([g.norm() for g in grads])
             self.optimizer.step()
             losses_t[k] = loss.detach()
             self._advance()
         out[:] = losses_t.cpu().to(torch.float64).numpy()
+        self.last_grad_norms = norms_t.cpu().to(torch.float64).numpy()
         return out
 
     # ----- evaluation ---------------------------------------------------------------------

@@ -35,6 +35,7 @@ class History:
         self.keyframe_budget = keyframe_budget
         self._losses = np.empty(1024, dtype=np.float64)
         self._epochs = np.empty(1024, dtype=np.int32)
+        self._norms = np.empty((1024, engine.n_layers), dtype=np.float32)
         self._count = 0
         self._keyframes: dict[int, EngineState] = {}
         self._keyframe_bytes = 0
@@ -59,12 +60,17 @@ class History:
         """Epoch of every recorded step."""
         return self._epochs[: self._count]
 
+    def grad_norms(self) -> np.ndarray:
+        """‖∂L/∂W‖ of every layer at every recorded step [n_steps, L] (float32)."""
+        return self._norms[: self._count]
+
     def step(self) -> StepTrace:
         """Train one traced step on the engine and record it."""
         self._maybe_keyframe()
         epoch = self.engine.epoch
         trace = self.engine.step()
-        self._append(np.array([trace.loss]), epoch)
+        norms = np.array([[np.linalg.norm(la.weight_grad) for la in trace.layers]])
+        self._append(np.array([trace.loss]), epoch, norms)
         self._remember(trace)
         return trace
 
@@ -81,19 +87,23 @@ class History:
             pos = self.engine.batch_in_epoch
             out = self.engine.run(k)
             epochs = first_epoch + (pos - 1 + np.arange(k)) // per_epoch
-            self._append(out, epochs)
+            self._append(out, epochs, self.engine.last_grad_norms)
             done.append(out)
             remaining -= k
         return np.concatenate(done) if done else np.zeros(0)
 
-    def _append(self, values: np.ndarray, epochs: np.ndarray | int) -> None:
+    def _append(self, values: np.ndarray, epochs: np.ndarray | int, norms: np.ndarray) -> None:
         need = self._count + len(values)
         if need > len(self._losses):
             size = max(need, 2 * len(self._losses))
             self._losses = np.resize(self._losses, size)
             self._epochs = np.resize(self._epochs, size)
+            grown = np.empty((size, self._norms.shape[1]), dtype=np.float32)
+            grown[: self._count] = self._norms[: self._count]
+            self._norms = grown
         self._losses[self._count : need] = values
         self._epochs[self._count : need] = epochs
+        self._norms[self._count : need] = norms
         self._count = need
 
     def _remember(self, trace: StepTrace) -> None:
