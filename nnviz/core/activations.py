@@ -76,3 +76,13 @@ def derivative(name: str, z: torch.Tensor) -> torch.Tensor:
             return diag.detach()
         (g,) = torch.autograd.grad(a.sum(), zz)
     return g.detach()
+
+
+def curve(name: str, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """σ(z) and σ'(z) along a line of z values (softmax: as a single-output sigmoid-like slice,
+    e^z / (e^z + 1), the shape one output takes when the others stay at 0)."""
+    zz = z.reshape(-1, 1)
+    if name == "softmax":
+        both = torch.cat([zz, torch.zeros_like(zz)], dim=1)
+        return apply(name, both)[:, 0], derivative(name, both)[:, 0]
+    return apply(name, zz)[:, 0], derivative(name, zz)[:, 0]

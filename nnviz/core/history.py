@@ -157,6 +157,10 @@ class History:
         """The training state just before a recorded step ran (step − 1 steps done)."""
         return self._replay_engine(step - 1).get_state()
 
+    def engine_after(self, step: int) -> Engine:
+        """The private replay engine, holding the state after ``step`` steps (do not train it)."""
+        return self._replay_engine(step)
+
     def parameters_after(self, step: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Weights and biases after ``step`` recorded steps (0: the initial ones)."""
         if step >= 1:

@@ -91,6 +91,15 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.inspector = InspectorDock(session, self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.inspector)
+        from nnviz.gui.plots import make_docks
+
+        self.docks = make_docks(session, self)
+        for dock in self.docks:
+            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        for dock in self.docks[1:]:
+            self.tabifyDockWidget(self.docks[0], dock)
+        self.docks[0].raise_()
+        self.resizeDocks([self.docks[0]], [260], Qt.Orientation.Vertical)
         self.status = QLabel()
         self.statusBar().addPermanentWidget(self.status)
         self._build_actions()
@@ -280,6 +289,8 @@ class MainWindow(QMainWindow):
         view.addAction(self.act_zoom_out)
         view.addSeparator()
         view.addAction(self.inspector.toggleViewAction())
+        for dock in self.docks:
+            view.addAction(dock.toggleViewAction())
         run = mb.addMenu("&Run")
         for act in (
             self.act_next_phase,
@@ -350,6 +361,8 @@ class MainWindow(QMainWindow):
         self.canvas.options.theme = name
         self.act_dark.setChecked(name == "dark")
         apply_palette(name)
+        for dock in getattr(self, "docks", []):
+            dock.set_dark(name == "dark")
         self.settings.setValue("theme", name)
         self.canvas.update()
 

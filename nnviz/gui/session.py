@@ -75,6 +75,8 @@ class Session(QObject):
         self.engine = Engine(spec, base_dir=base_dir)
         self.history = History(self.engine)
         self.edits = []
+        self.eval_points = []
+        self._evals = {}
         self.step = 0
         self.phase = -1
         self.selection = None
@@ -300,6 +302,31 @@ class Session(QObject):
     def _rewind(self, step: int) -> None:
         self.history.rewind(step)
         self.edits = [e for e in self.edits if e.after_step <= step]
+        self.eval_points = [p for p in self.eval_points if p.step <= step]
+        self._evals.clear()
+
+    # ----- evaluation -----------------------------------------------------------------------
+    def evaluation(self):
+        """Losses and metrics of the whole training and test sets after the shown step."""
+        from nnviz.core.analysis import evaluate
+
+        cached = self._evals.get(self.step)
+        if cached is not None:
+            return cached
+        engine = self.engine if self.step == self.n_steps else self.history.engine_after(self.step)
+        ev = evaluate(engine, self.step)
+        if len(self._evals) > 256:
+            self._evals.clear()
+        self._evals[self.step] = ev
+        if self.step == self.n_steps and (
+            not self.eval_points or self.eval_points[-1].step < ev.step
+        ):
+            self.eval_points.append(ev)
+        return ev
+
+    def engine_after_shown(self):
+        """An engine holding the parameters after the shown step (for the output grid)."""
+        return self.engine if self.step == self.n_steps else self.history.engine_after(self.step)
 
     def _apply_edit(self, edit: Edit) -> None:
         self.engine.set_parameter(edit.layer, edit.row, edit.col, edit.value)

@@ -416,6 +416,10 @@ class NetworkRenderer:
             widest = max((fm.horizontalAdvance(t) for ls in col_lines for t in ls), default=0.0)
             room = _column_gap(lay) - 2.6 * r - 6
             inside = widest <= r * 1.9 and all(len(ls) <= 1 for ls in col_lines)
+            n_lines = max((len(ls) for ls in col_lines), default=0)
+            spacing = float(np.min(np.diff(col.ys))) if col.ys.size > 1 else 1e9
+            if not inside and spacing < fm.height() * n_lines * 0.9:
+                col_lines = [[] for _ in col_lines]  # level of detail: no room for numbers
             if 0 < li < st.n_layers and not inside and widest > room > 0:
                 col_font = QFont(font)
                 col_font.setPixelSize(max(int(font.pixelSize() * max(room / widest, 0.65)), 1))
