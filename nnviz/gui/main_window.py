@@ -92,7 +92,12 @@ class MainWindow(QMainWindow):
         self.inspector = InspectorDock(session, self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.inspector)
         from nnviz.gui.plots import make_docks
+        from nnviz.gui.setup_panel import SetupDock
 
+        self.setup = SetupDock(session, self)
+        self.setup.apply_requested.connect(self.apply_spec)
+        self.setup.error.connect(lambda text: self.show_error("Setup", text))
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.setup)
         self.docks = make_docks(session, self)
         for dock in self.docks:
             self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
@@ -289,6 +294,7 @@ class MainWindow(QMainWindow):
         view.addAction(self.act_zoom_out)
         view.addSeparator()
         view.addAction(self.inspector.toggleViewAction())
+        view.addAction(self.setup.toggleViewAction())
         for dock in self.docks:
             view.addAction(dock.toggleViewAction())
         run = mb.addMenu("&Run")
@@ -471,6 +477,21 @@ class MainWindow(QMainWindow):
             else:
                 menu.addAction(text, lambda f=fn: self.restructure(f))
         menu.popup(global_pos)
+
+    def apply_spec(self, spec) -> bool:
+        """Open a spec from the setup panel; asks before recorded steps are discarded."""
+        s = self.session
+        if s.n_steps and not self.confirm(
+            "Apply settings",
+            f"Rebuilding the network discards {s.n_steps} recorded steps. Continue?",
+        ):
+            return False
+        try:
+            s.load(spec, s.base_dir, s.source)
+        except NnvizError as exc:
+            self.show_error("Cannot apply", str(exc))
+            return False
+        return True
 
     def restructure(self, change) -> bool:
         """Apply a change of shape to the weights shown now; asks before dropping history."""

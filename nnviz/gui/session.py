@@ -69,10 +69,11 @@ class Session(QObject):
     def load(self, spec: NetworkSpec, base_dir: Path | None = None, source: str = "") -> None:
         """Open a network: a new engine and an empty history, showing the initial weights."""
         self.pause()
+        engine = Engine(spec, base_dir=base_dir)  # fails before anything shown changes
         self.spec = spec
         self.base_dir = base_dir
         self.source = source
-        self.engine = Engine(spec, base_dir=base_dir)
+        self.engine = engine
         self.history = History(self.engine)
         self.edits = []
         self.eval_points = []
