@@ -90,7 +90,7 @@ class NetworkRenderer:
         net = QRectF(
             body.left() + label_px * 3.5,
             body.top() + title_h,
-            body.width() - label_px * 11.5,
+            body.width() - label_px * 14,
             body.height() - title_h - legend_h,
         )
         layout = compute_layout(
