@@ -179,3 +179,31 @@ def test_reveal_animation_fades_and_can_be_skipped(qtbot, settings, monkeypatch)
 
 def test_animation_is_off_in_tests(lecture):
     assert not lecture.animate
+
+
+def test_presenter_view_follows_and_previews_next(qtbot, lecture):
+    key(qtbot, lecture, Qt.Key.Key_P)
+    pv = lecture.presenter
+    qtbot.addWidget(pv)
+    assert pv.isVisible()
+    scene, note = pv.next_scene()
+    assert scene is None and "step 1" in note  # the first step is not trained yet
+    key(qtbot, lecture, Qt.Key.Key_Right)  # forward-L1
+    scene, _ = pv.next_scene()
+    assert scene.phase == 1 and scene.trace is lecture.session.trace()
+    assert pv.caption.text() == lecture.session.caption()
+    lecture.session.select(Selection("neuron", 2, 0))
+    assert "neuron 1 of output layer" in pv.formulas.toPlainText()
+    assert ":" in pv.clock.text()
+    key(qtbot, lecture, Qt.Key.Key_Escape)
+    assert not pv.isVisible()
+
+
+def test_presenter_next_header_names_the_next_phase(qtbot, lecture):
+    from nnviz.gui.presenter import PresenterView
+
+    key(qtbot, lecture, Qt.Key.Key_Right)
+    pv = PresenterView(lecture.session)
+    qtbot.addWidget(pv)
+    scene, _ = pv.next_scene()
+    assert "forward-L2" in scene.header

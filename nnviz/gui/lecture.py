@@ -43,6 +43,7 @@ HELP = [
     ("Ctrl+= / Ctrl+-", "larger / smaller type"),
     ("D", "dark / light projection theme"),
     ("A", "reveal animation on/off"),
+    ("P", "presenter view (on the second screen when there is one)"),
     ("?", "this help"),
     ("Esc or F5", "leave lecture mode"),
 ]
@@ -74,6 +75,7 @@ class LectureView(QWidget):
         self.formulas_shown = bool(settings.value("lecture/formulas", False, type=bool))
         self.zoomed = False
         self.typed = ""
+        self.presenter = None
         self.strokes: dict[tuple[int, int], list[tuple[str, list[tuple[float, float]]]]] = {}
         self._drawing: list[tuple[float, float]] | None = None
         self.setWindowTitle("nnviz — lecture")
@@ -298,6 +300,8 @@ class LectureView(QWidget):
         elif key == Qt.Key.Key_F:
             self.formulas_shown = not self.formulas_shown
             self.settings.setValue("lecture/formulas", self.formulas_shown)
+        elif key == Qt.Key.Key_P:
+            self.toggle_presenter()
         elif key == Qt.Key.Key_A:
             self.animate = not self.animate
             self.skip_animation()
@@ -316,8 +320,28 @@ class LectureView(QWidget):
         self.update()
 
     def leave(self) -> None:
+        if self.presenter is not None:
+            self.presenter.close()
         self.close()
         self.closed.emit()
+
+    def toggle_presenter(self) -> None:
+        """Open the presenter view on another screen than this one (or close it)."""
+        from PySide6.QtGui import QGuiApplication
+
+        from nnviz.gui.presenter import PresenterView
+
+        if self.presenter is not None and self.presenter.isVisible():
+            self.presenter.close()
+            return
+        self.presenter = PresenterView(self.session)
+        others = [sc for sc in QGuiApplication.screens() if sc is not self.screen()]
+        if others:
+            self.presenter.setGeometry(others[0].availableGeometry())
+            self.presenter.showMaximized()
+        else:
+            self.presenter.resize(1000, 700)
+            self.presenter.show()
 
     # ----- zoom -------------------------------------------------------------------------------
     def toggle_zoom(self, around: QPointF | None = None) -> None:
