@@ -74,3 +74,19 @@ def test_textbook_update_rule(trace):
         np.testing.assert_allclose(
             layer.weights_after, layer.weights_before - 0.5 * layer.weight_grad, rtol=1e-14
         )
+
+
+def test_inspector_formulas_state_the_optimizer():
+    from nnviz.core.explain import neuron_formulas
+
+    spec, base = load("gaussians3")
+    momentum = spec.with_changes(optimizer=spec.optimizer.__class__("sgd", 0.1, momentum=0.9))
+    text = "\n".join(neuron_formulas(Engine(momentum, base_dir=base).step(), 0, 0))
+    assert "momentum" in text and "μ = 0.9" in text
+    adam = spec.with_changes(optimizer=spec.optimizer.__class__("adam", 0.01))
+    text = "\n".join(neuron_formulas(Engine(adam, base_dir=base).step(), 0, 0))
+    assert "Adam" in text and "m̂" in text
+    spec, base = load("two-two-two")
+    tr = Engine(spec, base_dir=base).step()
+    lines = neuron_formulas(tr, 1, 0)
+    assert any("w − η·g = 0.4000 − 0.5·0.0822 = 0.3589" in line for line in lines)

@@ -179,6 +179,7 @@ class Engine:
             device=str(self.device),
             dtype=self.dtype_name,
             notes=self.notes,
+            momentum=self.spec.optimizer.momentum if self.spec.optimizer.name == "sgd" else 0.0,
         )
         self._advance()
         return trace

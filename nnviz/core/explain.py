@@ -114,7 +114,9 @@ def neuron_formulas(
         )
     lr = trace.learning_rate
     opt = trace.optimizer
-    lines.append(f"∂L/∂w_j = mean over the batch of δ·{src}_j;  update with {_opt_text(opt, lr)}")
+    lines.append(
+        f"∂L/∂w_j = mean over the batch of δ·{src}_j;  update with {_opt_text(opt, lr, trace.momentum)}"
+    )
     for j in range(min(len(w), MAX_TERMS)):
         g = lay.weight_grad[neuron, j]
         new = lay.weights_after[neuron, j]
@@ -152,9 +154,11 @@ def edge_formulas(trace: StepTrace, layer: int, row: int, col: int, decimals: in
     ]
 
 
-def _opt_text(opt: str, lr: float) -> str:
+def _opt_text(opt: str, lr: float, momentum: float = 0.0) -> str:
     if opt == "adam":
-        return f"Adam (η = {lr:g}): w ← w − η·m̂/(√v̂ + ε)"
+        return f"Adam (η = {lr:g}): m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², w ← w − η·m̂/(√v̂ + ε)"
+    if momentum:
+        return f"SGD with momentum (η = {lr:g}, μ = {momentum:g}): b ← μ·b + g, w ← w − η·b"
     return f"SGD (η = {lr:g}): w ← w − η·∂L/∂w"
 
 

@@ -67,6 +67,7 @@ class StepTrace:
     device: str
     dtype: str
     notes: tuple[str, ...] = field(default_factory=tuple)
+    momentum: float = 0.0
 
     @property
     def batch_size(self) -> int:

@@ -18,15 +18,31 @@ class LayerLayout:
     folded_count: int = 0
     fold_y: float | None = None
 
+    @property
+    def spacing(self) -> float:
+        """Vertical distance between neighbouring drawn neurons (large when there is one)."""
+        return float(np.min(np.diff(self.ys))) if self.ys.size > 1 else 1e9
+
 
 @dataclass
 class Layout:
-    """Positions of every drawn neuron; hit-testing for neurons and edges."""
+    """Positions of every drawn neuron; hit-testing for neurons and edges.
+
+    ``layer`` indexes the sizes list (0 = input); weight layer ``l`` joins layer l to l + 1, and
+    its edge (row, col) goes from neuron ``col`` of layer l to neuron ``row`` of layer l + 1."""
 
     layers: list[LayerLayout]
     radius: float
 
+    @property
+    def column_gap(self) -> float:
+        """Horizontal distance between neighbouring columns (large when there is one)."""
+        return abs(self.layers[1].x - self.layers[0].x) if len(self.layers) > 1 else 1e9
+
     def neuron_pos(self, layer: int, i: int) -> tuple[float, float] | None:
+        """The centre of neuron ``i`` of ``layer``, or None when it is folded away."""
+        if not 0 <= layer < len(self.layers):
+            return None
         lay = self.layers[layer]
         hits = np.nonzero(lay.visible == i)[0]
         if hits.size == 0:
@@ -34,12 +50,12 @@ class Layout:
         return float(lay.x), float(lay.ys[hits[0]])
 
     def neuron_at(self, x: float, y: float) -> tuple[int, int] | None:
+        """The (layer, neuron) drawn within 1.2 radii of a point."""
         reach = self.radius * 1.2
         for li, lay in enumerate(self.layers):
             if abs(x - lay.x) > reach or lay.visible.size == 0:
                 continue
-            d = np.abs(lay.ys - y)
-            j = int(np.argmin(d))
+            j = int(np.argmin(np.abs(lay.ys - y)))
             if np.hypot(x - lay.x, lay.ys[j] - y) <= reach:
                 return li, int(lay.visible[j])
         return None
@@ -49,7 +65,7 @@ class Layout:
         for wl in range(len(self.layers) - 1):
             a, b = self.layers[wl], self.layers[wl + 1]
             x0, x1 = a.x + self.radius, b.x - self.radius
-            if not x0 <= x <= x1 or a.visible.size == 0 or b.visible.size == 0:
+            if x1 <= x0 or not x0 <= x <= x1 or a.visible.size == 0 or b.visible.size == 0:
                 continue
             t = (x - x0) / (x1 - x0)
             ys = a.ys[None, :] + (b.ys[:, None] - a.ys[None, :]) * t  # [rows, cols]
@@ -62,7 +78,7 @@ class Layout:
 
 
 def visible_indices(n: int, max_visible: int) -> tuple[np.ndarray, int]:
-    """The neurons drawn for a layer of ``n`` (first and last halves when folded), and how many
+    """The neurons drawn for a layer of ``n`` (its first k and last k when folded), and how many
     are folded away."""
     if n <= max_visible:
         return np.arange(n), 0
@@ -72,42 +88,52 @@ def visible_indices(n: int, max_visible: int) -> tuple[np.ndarray, int]:
 
 def compute_layout(
     sizes: Sequence[int],
-    left: float,
-    top: float,
     width: float,
     height: float,
     *,
+    left: float = 0.0,
+    top: float = 0.0,
     max_visible: int = 24,
     zoom: float = 1.0,
     pan: tuple[float, float] = (0.0, 0.0),
     max_radius: float = 40.0,
+    min_radius: float = 1.5,
+    snap: bool = True,
 ) -> Layout:
-    """Columns spread over the box, neurons centred in each; zoom and pan about the box centre."""
-    n_cols = len(sizes)
-    cols = []
-    for n in sizes:
-        vis, folded = visible_indices(int(n), max_visible)
-        cols.append((vis, folded))
-    slots = max(len(v) + (1 if f else 0) for v, f in cols)
-    gap_x = width / max(n_cols, 1)
+    """Columns spread over the box (left, top, width, height), neurons centred in each; a folded
+    layer keeps a slot for its "… N more" marker. Zoom and pan act about the box's centre.
+    ``snap`` puts centres on whole pixels so raster drawings are crisp and repeatable."""
+    cols = [visible_indices(int(n), max_visible) for n in sizes]
+    slots = max((len(v) + (1 if f else 0) for v, f in cols), default=1)
+    gap_x = width / max(len(sizes), 1)
     spacing = height / max(slots, 1)
-    radius = min(spacing * 0.36, gap_x * 0.16, max_radius)
+    radius = max(min(spacing * 0.36, gap_x * 0.16, max_radius), min_radius)
     cx, cy = left + width / 2, top + height / 2
+
+    def place(v: np.ndarray | float) -> np.ndarray | float:
+        return np.round(v) if snap else v
+
     layers = []
     for ci, (vis, folded) in enumerate(cols):
-        x = left + gap_x * (ci + 0.5)
         n_slots = len(vis) + (1 if folded else 0)
-        y0 = cy - spacing * (n_slots - 1) / 2
-        pos = y0 + spacing * np.arange(n_slots)
+        pos = cy - spacing * (n_slots - 1) / 2 + spacing * np.arange(n_slots)
         fold_y = None
         if folded:
             half = len(vis) // 2
             fold_y = float(pos[half])
             pos = np.concatenate([pos[:half], pos[half + 1 :]])
-        layers.append(LayerLayout(x=x, visible=vis, ys=pos, folded_count=folded, fold_y=fold_y))
-    for lay in layers:  # zoom about the centre, then pan
-        lay.x = cx + (lay.x - cx) * zoom + pan[0]
-        lay.ys = cy + (lay.ys - cy) * zoom + pan[1]
-        if lay.fold_y is not None:
-            lay.fold_y = cy + (lay.fold_y - cy) * zoom + pan[1]
+        x = left + gap_x * (ci + 0.5)
+        x = cx + (x - cx) * zoom + pan[0]
+        ys = place(cy + (pos - cy) * zoom + pan[1])
+        if fold_y is not None:
+            fold_y = float(cy + (fold_y - cy) * zoom + pan[1])
+        layers.append(
+            LayerLayout(
+                x=float(place(x)),
+                visible=vis,
+                ys=np.asarray(ys, dtype=np.float64),
+                folded_count=folded,
+                fold_y=fold_y,
+            )
+        )
     return Layout(layers=layers, radius=radius * zoom)

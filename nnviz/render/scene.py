@@ -10,6 +10,7 @@ from nnviz.core.phases import parse_phase, phase_names
 from nnviz.core.trace import StepTrace
 
 LABEL_MODES = ("none", "activation", "pre_activation", "delta", "activation_grad", "all")
+QUANTITY_TEXT = {"w": "weight w", "grad": "gradient ∂L/∂w", "dw": "update Δw"}
 
 
 @dataclass
@@ -73,15 +74,27 @@ class SceneState:
             return layer >= (k or 0)
         return kind == "update"
 
-    def edge_values(self, wl: int) -> tuple[np.ndarray, str]:
-        """The values weight layer ``wl`` (from 0) shows, and what they are."""
+    def edge_quantity(self, wl: int) -> str:
+        """What weight layer ``wl`` (from 0) shows: "w" (weights), "grad" (∂L/∂w, from the
+        backward phase that reaches it on) or "dw" (the update)."""
         kind, k = self.phase_kind()
+        if self.trace is None:
+            return "w"
+        if kind == "update":
+            return "dw"
+        if kind == "backward" and wl + 1 >= (k or 0):
+            return "grad"
+        return "w"
+
+    def edge_array(self, wl: int, quantity: str) -> np.ndarray:
+        """Weight layer ``wl``'s matrix [N, M] of ``quantity`` ("w", "grad" or "dw")."""
         tr = self.trace
         if tr is None:
-            return self.weights[wl], "weight w"
+            return np.asarray(self.weights[wl])
         lay = tr.layers[wl]
-        if kind == "update":
-            return lay.weight_update, "update Δw"
-        if kind == "backward" and wl + 1 >= (k or 0):
-            return lay.weight_grad, "gradient ∂L/∂w"
-        return lay.weights_before, "weight w"
+        return {"dw": lay.weight_update, "grad": lay.weight_grad}.get(quantity, lay.weights_before)
+
+    def edge_values(self, wl: int) -> tuple[np.ndarray, str]:
+        """The values weight layer ``wl`` (from 0) shows, and what they are."""
+        q = self.edge_quantity(wl)
+        return self.edge_array(wl, q), QUANTITY_TEXT[q]
