@@ -9,7 +9,7 @@ from nnviz.render.theme import Theme
 
 
 def hex_rgb(hex_colour: str) -> np.ndarray:
-    """"#rrggbb" as a float array [3]."""
+    """ "#rrggbb" as a float array [3]."""
     h = hex_colour.lstrip("#")
     return np.array([int(h[i : i + 2], 16) for i in (0, 2, 4)], dtype=np.float64)
 
