@@ -4,3 +4,12 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("NNVIZ_NO_ANIMATION", "1")
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _private_data_dir(tmp_path, monkeypatch):
+    """Autosaves go to a per-test folder, never the user's."""
+    monkeypatch.setenv("NNVIZ_DATA_DIR", str(tmp_path / "appdata"))

@@ -113,3 +113,12 @@ def test_gradient_norms_recorded_for_traced_and_untraced_steps():
     )
     # a deep sigmoid net starves its first layers: the gradient shrinks towards the input
     assert norms[:, 0].mean() < norms[:, -1].mean() / 10
+
+
+def test_keyframe_count_is_bounded():
+    from nnviz.core.history import MAX_KEYFRAMES
+
+    hist = History(_engine("xor"), keyframe_every=1)
+    hist.run(3 * MAX_KEYFRAMES)
+    assert hist.n_keyframes <= MAX_KEYFRAMES
+    assert hist.trace(2 * MAX_KEYFRAMES + 7).step == 2 * MAX_KEYFRAMES + 7

@@ -17,6 +17,7 @@ from nnviz.core.trace import StepTrace
 
 DEFAULT_KEYFRAME_BUDGET = 256 * 2**20
 DEFAULT_CACHE = 64
+MAX_KEYFRAMES = 1024  # each keyframe also costs a few KiB of Python objects
 
 
 class History:
@@ -103,7 +104,8 @@ class History:
             self._norms = grown
         self._losses[self._count : need] = values
         self._epochs[self._count : need] = epochs
-        self._norms[self._count : need] = norms
+        with np.errstate(over="ignore", invalid="ignore"):  # a diverged norm is stored as inf
+            self._norms[self._count : need] = norms
         self._count = need
 
     def _remember(self, trace: StepTrace) -> None:
@@ -121,7 +123,9 @@ class History:
     def _add_keyframe(self, state: EngineState) -> None:
         self._keyframes[state.step] = state
         self._keyframe_bytes += state.nbytes()
-        while self._keyframe_bytes > self.keyframe_budget and len(self._keyframes) > 2:
+        while len(self._keyframes) > 2 and (
+            self._keyframe_bytes > self.keyframe_budget or len(self._keyframes) > MAX_KEYFRAMES
+        ):
             self._thin()
 
     def _thin(self) -> None:

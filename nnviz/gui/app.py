@@ -31,9 +31,9 @@ def run_app(network: str | None = None, argv: list[str] | None = None) -> int:
         settings = QSettings()
         spec, base = load("xor")
         window = MainWindow(Session(spec, base, "xor"), settings)
-        if network:
-            window.open_network(network)
         window.show()
+        if not window.restore_autosave() and network:
+            window.open_network(network)
     except Exception as exc:  # start-up failed: say so in a dialog, not only on a terminal
         _startup_error(exc)
         return 1

@@ -115,6 +115,13 @@ class MainWindow(QMainWindow):
         session.playing_changed.connect(self._playing_changed)
         session.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
         session.diverged.connect(self._diverged)
+        from PySide6.QtCore import QTimer
+
+        from nnviz.gui.autosave import AUTOSAVE_INTERVAL_MS
+
+        self.autosave_timer = QTimer(self)
+        self.autosave_timer.timeout.connect(self.autosave_now)
+        self.autosave_timer.start(AUTOSAVE_INTERVAL_MS)
         self._restore_settings()
         self._network_changed()
         self._refresh()
@@ -726,7 +733,50 @@ class MainWindow(QMainWindow):
             self.labels.setCurrentText(labels)
         self.label_actions[self.labels.currentText()].setChecked(True)
 
+    def autosave_now(self) -> bool:
+        """Save the session to the app-data folder (nothing when there is nothing to lose)."""
+        from nnviz.core import session_file
+        from nnviz.gui.autosave import autosave_path
+
+        if not self.session.n_steps and not self.session.edits:
+            return False
+        path = autosave_path()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            session_file.save(self.session.to_session_data(self._view_state()), path)
+        except OSError as exc:
+            self.statusBar().showMessage(f"Autosave failed: {exc}", 10000)
+            return False
+        return True
+
+    def offer_restore(self, path: Path) -> bool:
+        """Ask whether to restore an autosaved session. Tests patch this one call."""
+        answer = QMessageBox.question(
+            self,
+            "Restore session",
+            "nnviz did not close normally last time. Restore the autosaved session?",
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def restore_autosave(self) -> bool:
+        """Offer the autosave a crashed run left behind; True if it was restored."""
+        from nnviz.gui.autosave import clear_autosave, pending_autosave
+
+        path = pending_autosave()
+        if path is None:
+            return False
+        restored = self.offer_restore(path) and self.open_network(str(path))
+        if restored:
+            self.session_path = None  # saving asks for a real file name
+        else:
+            clear_autosave()
+        return restored
+
     def closeEvent(self, event) -> None:  # noqa: N802
+        from nnviz.gui.autosave import clear_autosave
+
+        self.autosave_timer.stop()
+        clear_autosave()  # a clean exit: nothing to restore next time
         self.session.pause()
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("window_state", self.saveState())
