@@ -1,19 +1,28 @@
-"""CSV import: choose input and target columns, detect a header, refuse broken files clearly."""
+"""CSV import: choose input and target columns, detect a header, refuse broken files clearly.
+
+Errors about the file name it and the 1-based line (and column); errors about the options name
+``where`` (the data object). The csv module reads the file; values are checked cell by cell.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+import itertools
 import math
+from array import array
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from nnviz.core.data import MAX_SAMPLES, Dataset, _class_names, _number, _split, labels_to_targets
 from nnviz.core.errors import DataError
 
 MAX_BYTES = 200 * 2**20
-MAX_ROWS = 1_000_000
+MAX_ROWS = MAX_SAMPLES
+DELIMITERS = (",", ";", "\t")
 _KEYS = {
     "csv",
     "inputs",
@@ -28,54 +37,86 @@ _KEYS = {
 
 
 def _float(cell: str) -> float | None:
+    """The cell as a finite number, or None (text, empty, NaN, Inf, digits with underscores)."""
+    if "_" in cell:
+        return None
     try:
         v = float(cell)
     except ValueError:
         return None
-    return v
+    return v if math.isfinite(v) else None
 
 
-def read_table(path: Path, delimiter: str | None = None) -> tuple[list[list[str]], str]:
-    """The file's rows as text cells, and the delimiter used (, ; or tab, detected if None)."""
+def _lines(path: Path, delimiter: str | None) -> tuple[Iterator[tuple[int, list[str]]], str]:
+    """(line number, cells) of each non-blank row, and the delimiter (detected when None)."""
     name = path.name
     try:
         size = path.stat().st_size
     except OSError:
         raise DataError("no such file", name) from None
+    if not path.is_file():
+        raise DataError("not a file", name)
     if size > MAX_BYTES:
         raise DataError(f"file is {size:,} bytes, more than the limit of {MAX_BYTES:,}", name)
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DataError(f"cannot be read ({exc.strerror or exc})", name) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise DataError(f"line {line}: not UTF-8 text", name) from None
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        bad = raw[exc.start]
+        raise DataError(
+            f"line {line}, byte {col}: not UTF-8 text (byte 0x{bad:02x})", name
+        ) from None
     if not text.strip():
         raise DataError("the file is empty", name)
     if delimiter is None:
         first = text.lstrip().splitlines()[0]
-        counts = {d: first.count(d) for d in (",", ";", "\t")}
-        delimiter = max(counts, key=counts.get) if max(counts.values()) else ","
-    try:
-        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    except csv.Error as exc:
-        raise DataError(f"not readable as CSV: {exc}", name) from None
-    while rows and not any(c.strip() for c in rows[-1]):
-        rows.pop()
+        counts = {d: first.count(d) for d in DELIMITERS}
+        delimiter = max(counts, key=counts.__getitem__) if max(counts.values()) else ","
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        line = 1
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise DataError(
+                    f"line {reader.line_num}: not readable as CSV ({exc})", name
+                ) from None
+            if len(row) > 1 or (row and row[0].strip()):
+                yield line, row
+            line = reader.line_num + 1
+
+    return rows(), delimiter
+
+
+def read_table(path: Path, delimiter: str | None = None) -> tuple[list[list[str]], str]:
+    """The file's non-blank rows as text cells, and the delimiter used (, ; or tab)."""
+    rows_iter, delimiter = _lines(path, delimiter)
+    rows = [row for _, row in itertools.islice(rows_iter, MAX_ROWS + 2)]
     if not rows:
-        raise DataError("the file is empty", name)
+        raise DataError("the file is empty", path.name)
     if len(rows) > MAX_ROWS + 1:
-        raise DataError(f"{len(rows):,} rows is more than the limit of {MAX_ROWS:,}", name)
+        raise DataError(f"more than {MAX_ROWS:,} rows", path.name)
     return rows, delimiter
 
 
 def detect_header(rows: list[list[str]]) -> bool:
     """A header is a first row with a non-numeric cell above a second row that is all numeric
     apart from a possible text label column."""
+    if not rows:
+        return False
     if len(rows) < 2:
-        return any(_float(c) is None for c in rows[0])
-    first_text = [_float(c) is None for c in rows[0]]
-    second_text = [_float(c) is None for c in rows[1]]
+        return any(_float(c.strip()) is None for c in rows[0])
+    first_text = [_float(c.strip()) is None for c in rows[0]]
+    second_text = [_float(c.strip()) is None for c in rows[1]]
     return any(a and not b for a, b in zip(first_text, second_text, strict=False))
 
 
@@ -84,9 +125,7 @@ def _columns(spec: Any, names: list[str] | None, n_cols: int, key: str, where: s
         raise DataError(f'"{key}" must list column names or 0-based numbers', where)
     out = []
     for c in spec:
-        if isinstance(c, bool):
-            raise DataError(f'"{key}" holds {c!r}, not a column', where)
-        if isinstance(c, int):
+        if isinstance(c, int) and not isinstance(c, bool):
             if not 0 <= c < n_cols:
                 raise DataError(
                     f'"{key}": column {c} does not exist (the file has {n_cols})', where
@@ -100,7 +139,31 @@ def _columns(spec: Any, names: list[str] | None, n_cols: int, key: str, where: s
             out.append(names.index(c))
         else:
             raise DataError(f'"{key}" holds {c!r}, not a column', where)
+        if out.count(out[-1]) > 1:
+            raise DataError(f'"{key}" lists column {c!r} twice', where)
     return out
+
+
+def _options(data: dict, base_dir: Path | None, where: str) -> tuple[Path, str | None, Any, str]:
+    unknown = sorted(set(data) - _KEYS)
+    if unknown:
+        raise DataError(f"unknown key {unknown[0]!r} for CSV data", where)
+    file = data["csv"]
+    if not isinstance(file, str) or not file or "\0" in file:
+        raise DataError('"csv" must be a file name', where)
+    path = Path(file)
+    if not path.is_absolute() and base_dir is not None:
+        path = base_dir / path
+    delimiter = data.get("delimiter")
+    if delimiter is not None and delimiter not in DELIMITERS:
+        raise DataError('"delimiter" must be ",", ";" or a tab', where)
+    header = data.get("header", "auto")
+    if not (header is True or header is False or header == "auto"):
+        raise DataError('"header" must be true, false or "auto"', where)
+    task = data.get("task", "auto")
+    if task not in ("auto", "classification", "regression"):
+        raise DataError('"task" must be "classification", "regression" or "auto"', where)
+    return path, delimiter, header, task
 
 
 def load_csv(
@@ -111,129 +174,97 @@ def load_csv(
     loss: str,
     base_dir: Path | None,
     where: str,
-):
+) -> Dataset:
     """The Dataset of a ``{"csv": …}`` data object."""
-    from nnviz.core.data import _class_names, _number, _split, labels_to_targets
-
-    unknown = sorted(set(data) - _KEYS)
-    if unknown:
-        raise DataError(f"unknown key {unknown[0]!r} for CSV data", where)
-    file = data["csv"]
-    if not isinstance(file, str) or not file:
-        raise DataError('"csv" must be a file name', where)
-    path = Path(file)
-    if not path.is_absolute() and base_dir is not None:
-        path = base_dir / path
-    delimiter = data.get("delimiter")
-    if delimiter is not None and delimiter not in (",", ";", "\t"):
-        raise DataError('"delimiter" must be ",", ";" or a tab', where)
-    rows, _ = read_table(path, delimiter)
-    name = path.name
-    header = data.get("header", "auto")
-    if header not in (True, False, "auto"):
-        raise DataError('"header" must be true, false or "auto"', where)
-    has_header = detect_header(rows) if header == "auto" else header
-    names = [c.strip() for c in rows[0]] if has_header else None
-    body = rows[1:] if has_header else rows
-    first_line = 2 if has_header else 1
-    n_cols = len(rows[0])
-    if n_cols < 2:
-        raise DataError("only one column: nnviz needs input columns and a target column", name)
-    if not body:
-        raise DataError("no data rows after the header", name)
-    for r, row in enumerate(body):
-        if len(row) != n_cols:
-            raise DataError(
-                f"line {first_line + r}: {len(row)} columns, the first line has {n_cols}", name
-            )
-    inputs = _columns(data.get("inputs", list(range(n_cols - 1))), names, n_cols, "inputs", where)
-    targets = _columns(data.get("targets", [n_cols - 1]), names, n_cols, "targets", where)
-    col_name = (lambda c: names[c]) if names else (lambda c: f"column {c + 1}")
-    x = np.empty((len(body), len(inputs)), dtype=np.float64)
-    for r, row in enumerate(body):
-        for k, c in enumerate(inputs):
-            cell = row[c].strip()
-            if not cell:
-                raise DataError(f"line {first_line + r}, {col_name(c)}: missing value", name)
-            v = _float(cell)
-            if v is None or not math.isfinite(v):
-                raise DataError(
-                    f"line {first_line + r}, {col_name(c)}: {cell!r} is not a finite number", name
-                )
-            x[r, k] = v
-    if x.shape[1] != n_inputs:
-        raise DataError(f"{x.shape[1]} input columns, the network has {n_inputs} inputs", where)
-    task = data.get("task", "auto")
-    if task not in ("auto", "classification", "regression"):
-        raise DataError('"task" must be "classification", "regression" or "auto"', where)
-    cells = [[row[c].strip() for c in targets] for row in body]
-    for r, rc in enumerate(cells):
-        for k, cell in enumerate(rc):
-            if not cell:
-                raise DataError(
-                    f"line {first_line + r}, {col_name(targets[k])}: missing value", name
-                )
-    numeric = all(_float(c) is not None for rc in cells for c in rc)
-    if task == "auto":
-        integral = numeric and all(float(c).is_integer() for rc in cells for c in rc)
-        few = len({c for rc in cells for c in rc}) <= 20
-        task = (
-            "classification"
-            if len(targets) == 1 and (not numeric or (integral and few))
-            else "regression"
-        )
+    path, delimiter, header, task = _options(data, base_dir, where)
     frac = float(_number(data.get("test_fraction", 0.0), "test_fraction", 0, 0.9, where))
     seed = int(_number(data.get("seed", 0), "seed", 0, 2**32 - 1, where, whole=True))
     standardize = data.get("standardize", False)
     if not isinstance(standardize, bool):
         raise DataError('"standardize" must be true or false', where)
+    name = path.name
+    rows, _ = _lines(path, delimiter)
+    head = list(itertools.islice(rows, 2))
+    if not head:
+        raise DataError("the file is empty", name)
+    first_line, first = head[0]
+    n_cols = len(first)
+    if n_cols < 2:
+        raise DataError(
+            f"line {first_line}: only one column; nnviz needs input columns and a target column",
+            name,
+        )
+    has_header = detect_header([r for _, r in head]) if header == "auto" else bool(header)
+    names = [c.strip() for c in first] if has_header else None
+    inputs = _columns(data.get("inputs", list(range(n_cols - 1))), names, n_cols, "inputs", where)
+    targets = _columns(data.get("targets", [n_cols - 1]), names, n_cols, "targets", where)
+    both = set(inputs) & set(targets)
+    if both:
+        raise DataError(f"column {sorted(both)[0]} is both an input and a target", where)
+    if len(inputs) != n_inputs:
+        raise DataError(f"{len(inputs)} input columns, the network has {n_inputs} inputs", where)
+    col_name = (lambda c: names[c]) if names else (lambda c: f"column {c + 1}")
+    body = itertools.chain(head[1:] if has_header else head, rows)
+    xs = array("d")
+    cells: list[tuple[int, list[str]]] = []  # (line, target cells)
+    for line, row in body:
+        if len(row) != n_cols:
+            raise DataError(f"line {line}: {len(row)} columns, the first line has {n_cols}", name)
+        if len(cells) == MAX_ROWS:
+            raise DataError(f"line {line}: more than {MAX_ROWS:,} data rows", name)
+        for c in inputs:
+            cell = row[c].strip()
+            v = _float(cell)
+            if v is None:
+                what = "missing value" if not cell else f"{cell[:40]!r} is not a finite number"
+                raise DataError(f"line {line}, {col_name(c)}: {what}", name)
+            xs.append(v)
+        tc = [row[c].strip() for c in targets]
+        for c, cell in zip(targets, tc, strict=True):
+            if not cell:
+                raise DataError(f"line {line}, {col_name(c)}: missing value", name)
+        cells.append((line, tc))
+    if not cells:
+        raise DataError("no data rows after the header", name)
+    x = np.frombuffer(xs, dtype=np.float64).reshape(len(cells), n_inputs).copy()
+    values = [[_float(c) for c in tc] for _, tc in cells]
+    numeric = all(v is not None for vs in values for v in vs)
+    if task == "auto":
+        integral = numeric and all(v.is_integer() for vs in values for v in vs)
+        few = len({v for vs in values for v in vs}) <= 20
+        single = len(targets) == 1
+        task = "classification" if single and (not numeric or (integral and few)) else "regression"
     in_names = [col_name(c) for c in inputs]
+    split = {"frac": frac, "seed": seed, "standardize": standardize}
     if task == "classification":
         if len(targets) != 1:
             raise DataError("classification takes one target column of class labels", where)
-        raw = [rc[0] for rc in cells]
-        classes = sorted(set(raw), key=lambda c: (_float(c) is None, _float(c) or 0.0, c))
+        raw: list[Any] = [vs[0] for vs in values] if numeric else [tc[0] for _, tc in cells]
+        classes = sorted(set(raw))
         if len(classes) < 2:
-            raise DataError(f"{col_name(targets[0])} holds a single class", name)
-        labels = np.array([classes.index(c) for c in raw], dtype=np.int64)
+            raise DataError(f"{col_name(targets[0])} holds a single class, {classes[0]!r}", name)
+        index = {c: i for i, c in enumerate(classes)}
+        labels = np.array([index[c] for c in raw], dtype=np.int64)
         t = labels_to_targets(labels, len(classes), n_outputs, out_act, name, where)
-        class_names = classes if not numeric else _class_names(len(classes))
+        if not numeric:
+            class_names = list(classes)
+        elif classes == list(range(len(classes))):
+            class_names = _class_names(len(classes))
+        else:
+            class_names = [f"{v:g}" for v in classes]
         return _split(
-            x,
-            t,
-            labels,
-            "classification",
-            len(classes),
-            in_names,
-            class_names,
-            name,
-            frac,
-            seed,
-            standardize,
+            x, t, labels, "classification", len(classes), in_names, class_names, name, **split
         )
-    if not numeric:
-        for r, rc in enumerate(cells):
-            for k, cell in enumerate(rc):
-                if _float(cell) is None:
-                    raise DataError(
-                        f"line {first_line + r}, {col_name(targets[k])}: {cell!r} is not a number",
-                        name,
-                    )
-    y = np.array([[float(c) for c in rc] for rc in cells], dtype=np.float64)
-    if not np.isfinite(y).all():
-        raise DataError("target values must be finite", name)
-    if y.shape[1] != n_outputs:
-        raise DataError(f"{y.shape[1]} target columns, the network has {n_outputs} outputs", where)
-    return _split(
-        x,
-        y,
-        None,
-        "regression",
-        0,
-        in_names,
-        [col_name(c) for c in targets],
-        name,
-        frac,
-        seed,
-        standardize,
-    )
+    for (line, tc), vs in zip(cells, values, strict=True):
+        for c, cell, v in zip(targets, tc, vs, strict=True):
+            if v is None:
+                raise DataError(
+                    f"line {line}, {col_name(c)}: {cell[:40]!r} is not a finite number", name
+                )
+    if len(targets) != n_outputs:
+        raise DataError(
+            f"{len(targets)} target columns, the network has {n_outputs} outputs", where
+        )
+    y = np.array(values, dtype=np.float64)
+    out_names = [col_name(c) for c in targets]
+    return _split(x, y, None, "regression", 0, in_names, out_names, name, **split)

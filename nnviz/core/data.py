@@ -61,6 +61,12 @@ def generate(
     name: str, n: int, noise: float, seed: int, n_classes: int = 2
 ) -> tuple[np.ndarray, np.ndarray]:
     """(x [n, 2], y): int64 labels [n] for classification sets, float64 values [n, 1] otherwise."""
+    if name not in DATASETS:
+        raise DataError(f"unknown data set {name!r}; choose from {', '.join(DATASETS)}")
+    if not 1 <= n <= MAX_SAMPLES:
+        raise DataError(f"n must be between 1 and {MAX_SAMPLES:,}, found {n:,}")
+    if n_classes != 2 and name not in MULTICLASS or not 2 <= n_classes <= 10:
+        raise DataError(f"{name} cannot have {n_classes} classes")
     rng = np.random.default_rng(seed)
     if name in TRUTH_TABLES:
         corners = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
@@ -95,12 +101,10 @@ def generate(
         x = rng.uniform(-1, 1, (n, 2))
         y = 0.6 * x[:, 0] - 0.3 * x[:, 1] + 0.1
         return x, (y + rng.normal(0, noise, n))[:, None]
-    elif name == "nonlinear":
+    else:  # nonlinear
         x = rng.uniform(-1, 1, (n, 2))
         y = 0.5 * np.sin(math.pi * x[:, 0]) + 0.5 * x[:, 1] ** 2 - 0.25
         return x, (y + rng.normal(0, noise, n))[:, None]
-    else:
-        raise DataError(f"unknown data set {name!r}; choose from {', '.join(DATASETS)}")
     if noise:
         x = x + rng.normal(0, noise, x.shape)
     return x, labels.astype(np.int64)
@@ -109,7 +113,10 @@ def generate(
 def batch_order(
     n: int, batch_size: int, seed: int, epoch: int, *, shuffle: bool = True
 ) -> list[np.ndarray]:
-    """The index batches of one epoch: a permutation drawn from (seed, epoch), cut in order."""
+    """The index batches of one epoch: a permutation of range(n) drawn from (seed, epoch) (or
+    range(n) itself without shuffle), cut into consecutive batches; the last may be smaller."""
+    if batch_size < 1:
+        raise DataError(f"batch size must be at least 1, found {batch_size}")
     order = np.random.default_rng([seed, epoch]).permutation(n) if shuffle else np.arange(n)
     return [order[i : i + batch_size] for i in range(0, n, batch_size)]
 
@@ -134,18 +141,37 @@ def build_dataset(
 
         return load_csv(data, n_inputs, n_outputs, output_activation, loss, base_dir, where)
     if "inputs" in data:
-        return _inline(data, n_inputs, n_outputs, loss, where)
+        return _inline(data, n_inputs, n_outputs, output_activation, loss, where)
     raise DataError('needs "inputs"/"targets", "dataset" or "csv"', where)
 
 
+def _finite(x: Any) -> float | None:
+    """x as a finite float, or None for bools, non-numbers, NaN, Inf and ints too big."""
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        return None
+    try:
+        v = float(x)
+    except OverflowError:
+        return None
+    return v if math.isfinite(v) else None
+
+
 def _number(x: Any, key: str, lo: float, hi: float, where: str, whole: bool = False) -> float:
-    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
-        raise DataError(f'"{key}" must be a number, found {x!r}', where)
-    if whole and not float(x).is_integer():
+    v = _finite(x)
+    if v is None:
+        shown = f"{x!r}" if len(repr(x)) <= 40 else f"{repr(x)[:40]}…"
+        raise DataError(f'"{key}" must be a finite number, found {shown}', where)
+    if whole and not v.is_integer():
         raise DataError(f'"{key}" must be a whole number, found {x!r}', where)
-    if not lo <= x <= hi:
-        raise DataError(f'"{key}" must be between {lo:g} and {hi:g}, found {x:g}', where)
-    return x
+    if not lo <= v <= hi:
+        raise DataError(
+            f'"{key}" must be between {_show(lo)} and {_show(hi)}, found {_show(v)}', where
+        )
+    return v
+
+
+def _show(v: float) -> str:
+    return f"{int(v):,}" if float(v).is_integer() and abs(v) < 1e18 else f"{v:g}"
 
 
 def _generated(data: dict, n_inputs: int, n_outputs: int, out_act: str, where: str) -> Dataset:
@@ -153,7 +179,7 @@ def _generated(data: dict, n_inputs: int, n_outputs: int, out_act: str, where: s
     if unknown:
         raise DataError(f"unknown key {unknown[0]!r} for a generated data set", where)
     name = data["dataset"]
-    if name not in DATASETS:
+    if not isinstance(name, str) or name not in DATASETS:
         raise DataError(f"unknown data set {name!r}; choose from {', '.join(DATASETS)}", where)
     default_n = 4 if name in TRUTH_TABLES else 200
     n = int(_number(data.get("n", default_n), "n", 1, MAX_SAMPLES, where, whole=True))
@@ -261,6 +287,7 @@ def _matrix(rows: Any, width: int, key: str, what: str, where: str) -> np.ndarra
         raise DataError(f'"{key}" must be a non-empty list of rows', where)
     if len(rows) > MAX_SAMPLES:
         raise DataError(f'"{key}" has {len(rows):,} rows, more than {MAX_SAMPLES:,}', where)
+    out = np.empty((len(rows), width), dtype=np.float64)
     for i, row in enumerate(rows):
         if not isinstance(row, list):
             raise DataError(f"{key}[{i}] must be a list of numbers", where)
@@ -269,65 +296,68 @@ def _matrix(rows: Any, width: int, key: str, what: str, where: str) -> np.ndarra
                 f"{key}[{i}] has {len(row)} values, the network has {width} {what}", where
             )
         for j, v in enumerate(row):
-            if isinstance(v, bool) or not isinstance(v, (int, float)):
-                raise DataError(f"{key}[{i}][{j}] is {v!r}, not a number", where)
-            if not math.isfinite(v):
-                raise DataError(f"{key}[{i}][{j}] is {v}; data must be finite", where)
-    return np.asarray(rows, dtype=np.float64)
+            f = _finite(v)
+            if f is None:
+                shown = repr(v) if len(repr(v)) <= 40 else f"{repr(v)[:40]}…"
+                raise DataError(f"{key}[{i}][{j}] is {shown}, not a finite number", where)
+            out[i, j] = f
+    return out
 
 
-def _inline_part(part: dict, n_inputs: int, n_outputs: int, loss: str, where: str, key: str):
+def _inline_part(
+    part: dict, n_inputs: int, n_outputs: int, loss: str, where: str, key: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """(x, t) of one inline {"inputs", "targets"} object; key prefixes messages."""
     x = _matrix(part.get("inputs"), n_inputs, f"{key}inputs", "inputs", where)
     raw = part.get("targets")
-    labels = None
-    if (
-        isinstance(raw, list)
-        and raw
-        and all(isinstance(v, int) and not isinstance(v, bool) for v in raw)
-    ):
-        if loss != "cross_entropy" and n_outputs != 1:
+    scalars = isinstance(raw, list) and raw and not any(isinstance(v, list) for v in raw)
+    if scalars and n_outputs == 1:
+        raw = [[v] for v in raw]  # a flat list of values for a single output
+    elif scalars:
+        if loss != "cross_entropy":
             raise DataError(f'"{key}targets" as class indices need loss cross_entropy', where)
-        if n_outputs == 1:
-            raw = [[v] for v in raw]
-        else:
-            for i, v in enumerate(raw):
-                if not 0 <= v < n_outputs:
-                    raise DataError(
-                        f"{key}targets[{i}] is class {v}; the network has "
-                        f"{n_outputs} outputs (classes 0..{n_outputs - 1})",
-                        where,
-                    )
-            labels = np.asarray(raw, dtype=np.int64)
-            t = np.eye(n_outputs)[labels]
-            if len(t) != len(x):
+        for i, v in enumerate(raw):
+            if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v < n_outputs:
                 raise DataError(
-                    f'"{key}targets" has {len(t)} rows, "{key}inputs" has {len(x)}', where
+                    f"{key}targets[{i}] is {v!r}, not a class index 0..{n_outputs - 1} "
+                    f"(the network has {n_outputs} outputs)",
+                    where,
                 )
-            return x, t, labels
+        raw = np.eye(n_outputs)[np.asarray(raw, dtype=np.int64)].tolist()
     t = _matrix(raw, n_outputs, f"{key}targets", "outputs", where)
     if len(t) != len(x):
         raise DataError(f'"{key}targets" has {len(t)} rows, "{key}inputs" has {len(x)}', where)
-    return x, t, labels
+    return x, t
 
 
-def _inline(data: dict, n_inputs: int, n_outputs: int, loss: str, where: str) -> Dataset:
+def _class_labels(t: np.ndarray, out_act: str) -> np.ndarray | None:
+    """Class labels when every target row is a class code (0/1, ±1 for tanh, one-hot), else None."""
+    if t.shape[1] == 1:
+        codes = (-1.0, 1.0) if out_act == "tanh" and (t < 0).any() else (0.0, 1.0)
+        return (t[:, 0] > 0).astype(np.int64) if np.isin(t, codes).all() else None
+    if np.isin(t, (0.0, 1.0)).all() and (t.sum(axis=1) == 1).all():
+        return t.argmax(axis=1).astype(np.int64)
+    return None
+
+
+def _inline(
+    data: dict, n_inputs: int, n_outputs: int, out_act: str, loss: str, where: str
+) -> Dataset:
     unknown = sorted(set(data) - {"inputs", "targets", "test", "input_names", "target_names"})
     if unknown:
         raise DataError(f"unknown key {unknown[0]!r} for inline data", where)
-    x, t, labels = _inline_part(data, n_inputs, n_outputs, loss, where, "")
-    xt, tt, lt = np.zeros((0, n_inputs)), np.zeros((0, n_outputs)), None
+    x, t = _inline_part(data, n_inputs, n_outputs, loss, where, "")
+    xt, tt = np.zeros((0, n_inputs)), np.zeros((0, n_outputs))
     if "test" in data:
-        if not isinstance(data["test"], dict):
+        test = data["test"]
+        if not isinstance(test, dict):
             raise DataError('"test" must be an object with "inputs" and "targets"', where)
-        xt, tt, lt = _inline_part(data["test"], n_inputs, n_outputs, loss, where, "test.")
-    binary = np.isin(t, (0.0, 1.0)).all() and (n_outputs == 1 or (t.sum(axis=1) == 1).all())
-    task = "classification" if binary else "regression"
-    k = 0
-    if task == "classification":
-        k = max(n_outputs, 2)
-        labels = t.argmax(axis=1) if n_outputs > 1 else t[:, 0].astype(np.int64)
-        if len(tt):
-            lt = tt.argmax(axis=1) if n_outputs > 1 else tt[:, 0].astype(np.int64)
+        unknown = sorted(set(test) - {"inputs", "targets"})
+        if unknown:
+            raise DataError(f'unknown key {unknown[0]!r} in "test"', where)
+        xt, tt = _inline_part(test, n_inputs, n_outputs, loss, where, "test.")
+    labels = _class_labels(np.concatenate([t, tt]), out_act)
+    task, k = ("classification", max(n_outputs, 2)) if labels is not None else ("regression", 0)
     names_in = data.get("input_names", [f"x{i + 1}" for i in range(n_inputs)])
     names_out = data.get("target_names", [f"y{i + 1}" for i in range(n_outputs)])
     for key, names, size in (
@@ -345,8 +375,8 @@ def _inline(data: dict, n_inputs: int, n_outputs: int, loss: str, where: str) ->
         t_train=t,
         x_test=xt,
         t_test=tt,
-        labels_train=None if labels is None else np.asarray(labels, np.int64),
-        labels_test=None if lt is None else np.asarray(lt, np.int64),
+        labels_train=None if labels is None else labels[: len(x)],
+        labels_test=None if labels is None else labels[len(x) :],
         task=task,
         n_classes=k,
         input_names=names_in,
