@@ -105,7 +105,12 @@ def _trace(ns: argparse.Namespace) -> int:
     from nnviz.core.spec import to_dict
 
     spec, base = load(ns.network)
-    engine = Engine(spec, base_dir=base, device=ns.device, dtype=ns.dtype)
+    try:
+        engine = Engine(spec, base_dir=base, device=ns.device, dtype=ns.dtype)
+    except NnvizError as exc:
+        from nnviz.core.netfile import in_file, resolve
+
+        raise in_file(exc, str(resolve(ns.network))) from None
     for note in engine.notes:
         print(f"nnviz: {note}", file=sys.stderr)
     steps = [engine.step().to_json() for _ in range(ns.steps)]

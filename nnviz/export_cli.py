@@ -98,7 +98,12 @@ def run_export(argv: list[str]) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from nnviz.render.trace_pages import export_trace
 
-    engine = Engine(spec, base_dir=base, device=ns.device, dtype=ns.dtype)
+    try:
+        engine = Engine(spec, base_dir=base, device=ns.device, dtype=ns.dtype)
+    except NnvizError as exc:
+        from nnviz.core.netfile import in_file, resolve
+
+        raise in_file(exc, str(resolve(ns.network))) from None
     for note in engine.notes:
         print(f"nnviz: {note}", file=sys.stderr)
     try:

@@ -110,3 +110,48 @@ def test_divergence_stops_play_and_is_reported(qtbot, tmp_path):
     w.setup.lr.setValue(0.01)
     w.setup.apply_button.click()
     assert w.session.spec.optimizer.lr == 0.01
+
+
+def test_cuda_failure_falls_back_to_cpu(monkeypatch):
+    import torch
+
+    from nnviz.core import engine as engine_mod
+    from nnviz.core.engine import Engine
+
+    monkeypatch.setattr(engine_mod, "resolve", lambda req, work: (torch.device("cuda"), None))
+    real_build = engine_mod.build
+
+    def failing_build(spec, device, dtype):
+        if device.type == "cuda":
+            raise torch.cuda.OutOfMemoryError("CUDA out of memory")
+        return real_build(spec, device, dtype)
+
+    monkeypatch.setattr(engine_mod, "build", failing_build)
+    spec, base = load("xor")
+    eng = Engine(spec, base_dir=base, device="cuda")
+    assert eng.device.type == "cpu" and "CUDA failed" in eng.notes[-1]
+    assert np.isfinite(eng.step().loss)
+
+
+def test_closing_while_playing_stops_cleanly(qtbot, tmp_path):
+    w = make_window(qtbot, tmp_path, "spiral")
+    w.show()
+    w.toggle_play()
+    qtbot.waitUntil(lambda: w.session.n_steps > 20, timeout=10000)
+    w.close()
+    assert not w.session.playing
+
+
+def test_startup_failure_shows_a_dialog(monkeypatch):
+    from nnviz.gui import app as app_mod
+    from nnviz.gui import main_window
+
+    shown = []
+    monkeypatch.setattr(app_mod, "_startup_error", lambda exc: shown.append(str(exc)))
+
+    def broken(*a, **k):
+        raise RuntimeError("no screen for the window")
+
+    monkeypatch.setattr(main_window, "MainWindow", broken)
+    assert app_mod.run_app("xor") == 1
+    assert shown == ["no screen for the window"]

@@ -65,7 +65,14 @@ class Engine:
             loss=spec.loss,
             base_dir=base_dir,
         )
-        self.net: Network = build(spec, self.device, self.dtype)
+        try:
+            self.net: Network = build(spec, self.device, self.dtype)
+        except (RuntimeError, torch.cuda.OutOfMemoryError) as exc:  # CUDA trouble: use the CPU
+            if self.device.type == "cpu":
+                raise
+            self.notes = (*self.notes, f"CUDA failed ({type(exc).__name__}); using the CPU")
+            self.device = torch.device("cpu")
+            self.net = build(spec, self.device, self.dtype)
         self.optimizer = self._make_optimizer()
         self._x = torch.as_tensor(self.dataset.x_train, dtype=self.dtype, device=self.device)
         self._t = torch.as_tensor(self.dataset.t_train, dtype=self.dtype, device=self.device)

@@ -127,3 +127,13 @@ def write_json_atomic(path: Path, obj: Any) -> None:
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def in_file(exc: Exception, name_or_path: str) -> Exception:
+    """The same error, named after the file it came from when it does not say so already."""
+    from nnviz.core.errors import NnvizError
+
+    name = Path(name_or_path).name
+    if isinstance(exc, NnvizError) and not str(exc).startswith(name):
+        return type(exc)(str(exc), name)
+    return exc

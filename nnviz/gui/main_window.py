@@ -547,7 +547,9 @@ class MainWindow(QMainWindow):
                 self.session.load(spec, base, name_or_path)
                 self.session_path = None
         except NnvizError as exc:
-            self.show_error("Cannot open", str(exc))
+            from nnviz.core.netfile import in_file
+
+            self.show_error("Cannot open", str(in_file(exc, name_or_path)))
             return False
         if Path(name_or_path).suffix in (".json", ".nnviz"):
             self._add_recent(str(Path(name_or_path).resolve()))
