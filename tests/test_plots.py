@@ -143,3 +143,14 @@ def test_shapes_follow_phase(win):
         w.session.next_phase()
     d = dock(w, ShapesDock)
     assert "δ2[1,2] = ∂L/∂Y[1,2] ⊙ σ'(Z2)[1,2]" in d.text.toPlainText()
+
+
+def test_loss_axis_shows_plain_numbers(win, qtbot):
+    w = win("two-two-two")
+    w.session.next_step()
+    d = dock(w, LossDock)
+    qtbot.waitUntil(d.plot.isVisible)
+    d.refresh()
+    ax = d.plot.getAxis("left")
+    assert ax.autoSIPrefixScale == 1.0 and ax.scale == 1.0
+    assert "0.2" in " ".join(ax.tickStrings([0.29, 0.30], ax.scale * ax.autoSIPrefixScale, 0.01))

@@ -46,7 +46,8 @@ def style_plot(plot: pg.PlotWidget, dark: bool) -> None:
     fg = "#e8eaed" if dark else "#1f2328"
     for axis in ("left", "bottom"):
         ax = plot.getAxis(axis)
-        ax.enableAutoSIPrefix(False)
+        ax.enableAutoSIPrefix(False)  # plain numbers: losses of 0.3 read as 0.3, not 300 m
+        ax.autoSIPrefixScale = 1.0
         ax.setScale(1.0)
         ax.setPen(fg)
         ax.setTextPen(fg)
@@ -67,8 +68,12 @@ class _Dock(QDockWidget):
         session.changed.connect(self._changed)
         self.visibilityChanged.connect(lambda visible: visible and self.refresh())
 
+    def shown(self) -> bool:
+        """Visible and not hidden behind another tab."""
+        return self.isVisible() and not self.visibleRegion().isEmpty()
+
     def _changed(self) -> None:
-        if not self.isVisible():
+        if not self.shown():
             return
         now = time.perf_counter()
         if self.session.playing and now - self._last < LIVE_INTERVAL_S:
@@ -247,6 +252,7 @@ class BoundaryDock(_Dock):
         lay.addWidget(self.plot)
         self.setWidget(body)
         self.grid = None
+        self._points_of = None
 
     def refresh(self) -> None:
         s = self.session
@@ -286,6 +292,9 @@ class BoundaryDock(_Dock):
             f"({self.RESOLUTION}×{self.RESOLUTION} points); filled: training, "
             "hollow: test"
         )
+        if self._points_of is ds:  # the points only change with the data
+            return
+        self._points_of = ds
         for item, x, labels in (
             (self.train_pts, ds.x_train, ds.labels_train),
             (self.test_pts, ds.x_test, ds.labels_test),

@@ -1,13 +1,17 @@
 """What each part of the picture shows at a phase: the numbers, their colour scales and the edge
 quantities, worked out with numpy once per paint. No Qt.
 
-Scales are fixed for a whole step (over every layer and every sample of the batch), so a colour or
-an edge width means the same number in every phase, layer and sample: stepping through the
-phases only adds information, and small gradients in early layers look small.
+Neuron colour scales are fixed for a whole step (over every layer and every sample of the batch):
+a fill or a δ ring means the same number in every phase, layer and sample, so stepping through
+the phases only adds information and vanishing errors fade layer by layer. Edges are scaled per
+weight layer (to the layer's 98th percentile of |value|), so the layer a phase works on always
+shows which of its weights matter most, however small its gradients are next to other layers'.
 """
 
 from __future__ import annotations
 
+import hashlib
+import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -26,15 +30,15 @@ class Stats:
     mean_abs: float
 
 
-_STATS: OrderedDict[int, tuple[np.ndarray, Stats]] = OrderedDict()
-_STATS_MAX = 96
+_STATS: OrderedDict[int, tuple[weakref.ref, Stats]] = OrderedDict()
+_STATS_MAX = 256
 
 
-def stats_of(arr: np.ndarray) -> Stats:
-    """The array's Stats, cached by identity (traces never change; the cache keeps the array alive
-    so its id is not reused)."""
-    hit = _STATS.get(id(arr))
-    if hit is not None and hit[0] is arr:
+def stats_of(arr: np.ndarray, cache: bool = True) -> Stats:
+    """The array's Stats, cached by identity unless ``cache`` is False (trace arrays never
+    change; a weak reference tells a reused id from the same array)."""
+    hit = _STATS.get(id(arr)) if cache else None
+    if hit is not None and hit[0]() is arr:
         _STATS.move_to_end(id(arr))
         return hit[1]
     v = np.asarray(arr, dtype=np.float64)
@@ -44,10 +48,17 @@ def stats_of(arr: np.ndarray) -> Stats:
         mean=float(finite.mean()) if finite.size else 0.0,
         mean_abs=float(np.abs(finite).mean()) if finite.size else 0.0,
     )
-    _STATS[id(arr)] = (arr, st)
-    while len(_STATS) > _STATS_MAX:
-        _STATS.popitem(last=False)
+    if cache:
+        _STATS[id(arr)] = (weakref.ref(arr), st)
+        while len(_STATS) > _STATS_MAX:
+            _STATS.popitem(last=False)
     return st
+
+
+def content_key(arr: np.ndarray) -> bytes:
+    """A digest of an array's contents (for arrays that may be edited in place)."""
+    a = np.ascontiguousarray(arr)
+    return hashlib.blake2b(a.view(np.uint8), digest_size=16).digest() + str(a.shape).encode()
 
 
 @dataclass
@@ -58,6 +69,7 @@ class EdgeData:
     quantity: str  # "w", "grad" or "dw"
     active: bool  # the layer the phase works on (drawn strong, with flow marks)
     stats: Stats
+    key: object  # what identifies the values for caching: the array itself, or its contents
 
     @property
     def what(self) -> str:
@@ -78,13 +90,19 @@ class Display:
     input_scale: float
     delta_scale: float
     edges: list[EdgeData]
-    edge_scales: dict[str, float]
 
-    @property
-    def primary_quantity(self) -> str:
-        """The edge quantity the phase is about (for the legend)."""
-        qs = [e.quantity for e in self.edges if e.active] or [e.quantity for e in self.edges]
-        return max(qs, key=("w", "grad", "dw").index) if qs else "w"
+    def edge_legend(self) -> tuple[str, str, float | None]:
+        """What the legend says about the edges (long and short) and their range: the phase's
+        own layer's, or None where each layer has its own (no single layer is the subject)."""
+        active = [(wl, e) for wl, e in enumerate(self.edges) if e.active]
+        if len(active) == 1:
+            wl, e = active[0]
+            symbol = e.what.split()[-1]
+            return f"edges W{wl + 1}: {e.what}", f"W{wl + 1}: {symbol}", e.stats.scale
+        qs = [e.quantity for e in self.edges]
+        q = max(qs, key=("w", "grad", "dw").index) if qs else "w"
+        symbol = QUANTITY_TEXT[q].split()[-1]
+        return f"edges: {QUANTITY_TEXT[q]}, each layer to its own range", f"edges: {symbol}", None
 
 
 def compute_display(st: SceneState) -> Display:
@@ -111,10 +129,10 @@ def compute_display(st: SceneState) -> Display:
         q = st.edge_quantity(wl)
         values = st.edge_array(wl, q)
         active = kind in ("start", "update") or (kind in ("forward", "backward") and k == wl + 1)
-        edges.append(EdgeData(values, q, active, stats_of(values)))
-    edge_scales = {}
-    for q in {e.quantity for e in edges}:
-        edge_scales[q] = max(stats_of(st.edge_array(wl, q)).scale for wl in range(n_layers))
+        if tr is not None:  # trace arrays: by identity
+            edges.append(EdgeData(values, q, active, stats_of(values), values))
+        else:  # the scene's own weights may be edited in place: by contents
+            edges.append(EdgeData(values, q, active, stats_of(values, False), content_key(values)))
     return Display(
         kind=kind,
         k=k,
@@ -125,5 +143,4 @@ def compute_display(st: SceneState) -> Display:
         input_scale=input_scale,
         delta_scale=delta_scale,
         edges=edges,
-        edge_scales=edge_scales,
     )

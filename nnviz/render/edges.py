@@ -1,26 +1,28 @@
 """Drawing the edges: colour by sign, width by size, batched by width bucket and sign; the
 strongest ones only when a layer has more than EDGE_BUDGET drawn edges, over a band that
-summarises all of them; flow marks on the phase's layer; the selection."""
+summarises all of them; flow marks on the phase's layer."""
 
 from __future__ import annotations
 
+import math
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QPainter, QPen, QPolygonF
+from PySide6.QtGui import QBrush, QImage, QPainter, QPen, QPolygonF
 
 from nnviz.core.explain import fmt
 from nnviz.render.colormap import diverging_rgb
 from nnviz.render.display import Display, EdgeData
 from nnviz.render.layout import LayerLayout, Layout
-from nnviz.render.paintkit import Kit, blend, qcolor
+from nnviz.render.paintkit import Kit, qcolor, unit_normals
 from nnviz.render.scene import SceneState
 from nnviz.render.theme import Theme
 
 EDGE_BUDGET = 1500  # most edges drawn per weight layer
 WIDTH_BUCKETS = 8
-FLOW_MARKS_MAX = 200  # chevrons along the phase's edges up to this many edges
+FLOW_MARKS_MAX = 16  # a chevron on each of the phase's edges up to this many edges
 
 
 @dataclass
@@ -36,11 +38,19 @@ class EdgeSummary:
     x1: float
 
 
-def edge_widths(s: float, th: Theme, n_drawn: int) -> np.ndarray:
-    """Pen width per bucket: up to ~3.2 px at 1080 px, thinner when a layer has many edges."""
-    density = float(np.clip(np.sqrt(120.0 / max(n_drawn, 1)), 0.4, 1.0))
-    top = 3.2 * s * th.line_scale * density
-    return np.maximum(top * (np.arange(WIDTH_BUCKETS) + 1) / WIDTH_BUCKETS, 0.3)
+def edge_widths(s: float, th: Theme, n_drawn: int, active: bool = True) -> np.ndarray:
+    """Pen width per bucket: up to ~3.2 px at 1080 px (more for a handful of edges, less for
+    many). The phase's own layer keeps a readable minimum even where its values are small."""
+    density = float(np.clip(np.sqrt(120.0 / max(n_drawn, 1)), 0.4, 1.5))
+    top = 3.2 * s * th.line_scale * density * (1.0 if active else 0.75)
+    floor = max(0.8 * s * th.line_scale * density, 0.5) if active else 0.3
+    return np.maximum(top * (np.arange(WIDTH_BUCKETS) + 1) / WIDTH_BUCKETS, min(floor, top))
+
+
+def edge_strength(bucket: int, active: bool) -> float:
+    """How strongly a bucket's colour is laid over the background (1 = the palette's end)."""
+    rel = (bucket + 1) / WIDTH_BUCKETS
+    return 0.4 + 0.6 * rel if active else 0.45 * (0.35 + 0.65 * rel)
 
 
 def draw_edges(
@@ -51,16 +61,25 @@ def draw_edges(
     lay: Layout,
     disp: Display,
     s: float,
+    clip: QRectF,
 ) -> tuple[list[EdgeSummary | None], int, int, bool]:
     """All weight layers. Returns per-layer summaries (None where nothing was left out), edges
-    drawn, edges in all, and whether any layer was thinned or folded."""
+    drawn, edges in all, and whether any layer was thinned or folded.
+
+    On fast (raster) devices each weight layer is drawn once into a transparent strip image that
+    is reused while its look is unchanged (stepping a phase changes one or two layers)."""
     summaries: list[EdgeSummary | None] = []
     drawn = total = 0
     aggregated = False
     for wl, e in enumerate(disp.edges):
         a, b = lay.layers[wl], lay.layers[wl + 1]
         total += e.values.size
-        summary = _layer(p, kit, th, lay, a, b, e, disp.edge_scales[e.quantity], s)
+        vmax = e.stats.scale
+        flow = disp.kind if e.active and disp.kind in ("forward", "backward") else None
+        if kit.fast:
+            summary = _strip(p, kit, th, lay, a, b, e, vmax, s, flow, clip)
+        else:
+            summary = _layer(p, kit, th, lay, a, b, e, vmax, s, flow)
         if summary is not None:
             drawn += summary.drawn
             if summary.thinned or summary.folded:
@@ -68,12 +87,10 @@ def draw_edges(
             else:
                 summary = None
         summaries.append(summary)
-        if e.active and disp.kind in ("forward", "backward"):
-            _flow_marks(p, kit, th, lay, a, b, e, disp.kind, s)
     return summaries, drawn, total, aggregated
 
 
-def _layer(
+def _strip(
     p: QPainter,
     kit: Kit,
     th: Theme,
@@ -83,7 +100,81 @@ def _layer(
     e: EdgeData,
     vmax: float,
     s: float,
+    flow: str | None,
+    clip: QRectF,
 ) -> EdgeSummary | None:
+    """One weight layer through the strip cache (raster devices only)."""
+    x_lo = max(math.floor(a.x), math.floor(clip.left()))
+    x_hi = min(math.ceil(b.x), math.ceil(clip.right()))
+    # the edges' vertical reach: the outer neurons, the band's padding, flow marks and pens
+    margin = 16 * s * th.line_scale + 4
+    if a.ys.size > 1 or b.ys.size > 1:
+        margin += 0.5 * max(x.spacing for x in (a, b) if x.ys.size > 1)
+    top = min(float(a.ys.min()), float(b.ys.min())) if a.ys.size and b.ys.size else clip.top()
+    bottom = max(float(a.ys.max()), float(b.ys.max())) if a.ys.size and b.ys.size else clip.top()
+    y_lo = max(math.floor(top - margin), math.floor(clip.top()))
+    y_hi = min(math.ceil(bottom + margin), math.ceil(clip.bottom()))
+    if x_hi - x_lo < 1 or y_hi - y_lo < 1:
+        return _layer(None, kit, th, lay, a, b, e, vmax, s, None)  # off screen: counts only
+    key = (
+        e.key if isinstance(e.key, bytes) else id(e.key),
+        e.quantity,
+        e.active,
+        flow,
+        vmax,
+        th.name,
+        s,
+        lay.radius,
+        a.x,
+        b.x,
+        a.ys.tobytes(),
+        b.ys.tobytes(),
+        a.folded_count,
+        b.folded_count,
+        x_lo,
+        x_hi,
+        y_lo,
+        y_hi,
+        kit.dpr,
+    )
+    hit = kit.strips.get(key)
+    if hit is not None and (isinstance(e.key, bytes) or hit[0]() is e.key):
+        _values, img, summary = hit
+    else:
+        dpr = kit.dpr
+        img = QImage(
+            round((x_hi - x_lo) * dpr),
+            round((y_hi - y_lo) * dpr),
+            QImage.Format.Format_ARGB32_Premultiplied,
+        )
+        img.fill(Qt.GlobalColor.transparent)
+        q = QPainter(img)
+        q.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        q.scale(dpr, dpr)
+        q.translate(-x_lo, -y_lo)
+        summary = _layer(q, kit, th, lay, a, b, e, vmax, s, flow)
+        q.end()
+        img.setDevicePixelRatio(dpr)
+        ref = (lambda: None) if isinstance(e.key, bytes) else weakref.ref(e.key)
+        kit.strips.put(key, (ref, img, summary), img.sizeInBytes())
+    p.drawImage(QPointF(x_lo, y_lo), img)
+    return summary
+
+
+def _layer(
+    p: QPainter | None,
+    kit: Kit,
+    th: Theme,
+    lay: Layout,
+    a: LayerLayout,
+    b: LayerLayout,
+    e: EdgeData,
+    vmax: float,
+    s: float,
+    flow: str | None,
+) -> EdgeSummary | None:
+    """Choose a weight layer's edges (the strongest EDGE_BUDGET when there are more) and draw
+    them with the band and flow marks; with no painter, only count them."""
     if a.visible.size == 0 or b.visible.size == 0:
         return None
     shown = e.values[np.ix_(b.visible, a.visible)]
@@ -105,29 +196,39 @@ def _layer(
         x0=x0,
         x1=x1,
     )
+    if p is None:
+        return summary
     if summary.thinned or summary.folded:
         _band(p, th, e, a, b, x0, x1, s)
-    if flat.size == 0 or x1 <= x0:
-        return summary
-    widths = edge_widths(s, th, flat.size)
-    bucket = np.minimum((np.minimum(mag / vmax, 1.0) * WIDTH_BUCKETS).astype(int), WIDTH_BUCKETS - 1)
-    bucket[~finite] = WIDTH_BUCKETS // 2
-    sign = np.where(finite, (flat > 0).astype(int), 2)
-    alpha = 1.0 if e.active else 0.4
-    ya, yb = a.ys[cols], b.ys[rows]
-    xa, xb = np.full(flat.size, x0), np.full(flat.size, x1)
-    for bk in np.unique(bucket):
-        in_bucket = bucket == bk
-        for sg in (0, 1, 2):
-            m = in_bucket & (sign == sg)
-            if not m.any():
-                continue
+    if flat.size and x1 > x0:
+        widths = edge_widths(s, th, flat.size, e.active)
+        bucket = np.minimum(
+            (np.minimum(mag / vmax, 1.0) * WIDTH_BUCKETS).astype(int), WIDTH_BUCKETS - 1
+        )
+        bucket[~finite] = WIDTH_BUCKETS // 2
+        sign = np.where(finite, (flat > 0).astype(int), 2)
+        # one batch per (width bucket, sign), thin ones first so the strong ones lie on top
+        group = bucket * 3 + sign
+        order = np.argsort(group, kind="stable")
+        counts = np.bincount(group, minlength=WIDTH_BUCKETS * 3)
+        ya, yb = a.ys[cols[order]], b.ys[rows[order]]
+        xa, xb = np.full(flat.size, x0), np.full(flat.size, x1)
+        ux, uy = unit_normals(xa, ya, xb, yb)
+        start = 0
+        for g in np.flatnonzero(counts).tolist():
+            stop = start + int(counts[g])
+            bk, sg = divmod(g, 3)
             if sg == 2:
-                colour = qcolor(th.error)
+                colour = kit.colour(th.error)
             else:
-                strength = alpha * (0.3 + 0.7 * (bk + 1) / WIDTH_BUCKETS)
-                colour = blend(th.positive if sg else th.negative, th.background, strength)
-            kit.lines(p, xa[m], ya[m], xb[m], yb[m], float(widths[bk]), colour)
+                strength = edge_strength(bk, e.active)
+                colour = kit.blended(th.positive if sg else th.negative, th.background, strength)
+            sl = slice(start, stop)
+            normals = (ux[sl], uy[sl])
+            kit.lines(p, xa[sl], ya[sl], xb[sl], yb[sl], float(widths[bk]), colour, normals)
+            start = stop
+    if flow is not None:
+        _flow_marks(p, kit, th, lay, a, b, flow, s)
     return summary
 
 
@@ -168,7 +269,6 @@ def _flow_marks(
     lay: Layout,
     a: LayerLayout,
     b: LayerLayout,
-    e: EdgeData,
     kind: str,
     s: float,
 ) -> None:
@@ -182,19 +282,19 @@ def _flow_marks(
         return
     ya = np.tile(a.ys, b.visible.size)
     yb = np.repeat(b.ys, a.visible.size)
-    t = 0.72 if kind == "forward" else 0.28
+    t = 0.62 if kind == "forward" else 0.38  # crossing edges' marks apart
     d = 1.0 if kind == "forward" else -1.0
-    px, py = x0 + (x1 - x0) * t, ya + (yb - ya) * t
+    px, py = np.full(ya.size, x0 + (x1 - x0) * t), ya + (yb - ya) * t
     ux, uy = (x1 - x0) * d, (yb - ya) * d
     length = np.hypot(ux, uy)
     ux, uy = ux / length, uy / length
-    size = max(5.0 * s * th.line_scale ** 0.5, 3.5)
+    size = max(11.0 * s * th.line_scale**0.5, 6.0)
     # two strokes from behind the tip, ±35° off the line
     c, sn = np.cos(0.6), np.sin(0.6)
     bx1, by1 = px - size * (ux * c - uy * sn), py - size * (uy * c + ux * sn)
     bx2, by2 = px - size * (ux * c + uy * sn), py - size * (uy * c - ux * sn)
     colour = qcolor(th.flow_forward if kind == "forward" else th.flow_backward)
-    w = max(1.6 * s * th.line_scale ** 0.5, 1.0)
+    w = max(2.6 * s * th.line_scale**0.5, 1.5)
     kit.lines(
         p,
         np.concatenate([bx1, bx2]),
@@ -206,9 +306,7 @@ def _flow_marks(
     )
 
 
-def draw_flow_arrow(
-    p: QPainter, th: Theme, lay: Layout, disp: Display, s: float, y: float
-) -> None:
+def draw_flow_arrow(p: QPainter, th: Theme, lay: Layout, disp: Display, s: float, y: float) -> None:
     """A big arrow over the phase's weight layer: left→right forward, right→left backward."""
     if disp.kind not in ("forward", "backward") or disp.k is None:
         return
@@ -239,81 +337,7 @@ def draw_flow_arrow(
     p.setBrush(Qt.BrushStyle.NoBrush)
 
 
-def draw_selection_edges(
-    p: QPainter,
-    kit: Kit,
-    st: SceneState,
-    th: Theme,
-    lay: Layout,
-    disp: Display,
-    s: float,
-) -> list[tuple[int, int, int]]:
-    """Re-draw the selected edge, or every drawn edge of the selected neuron, over a halo in the
-    selection colour. Returns the (weight layer, row, col) edges emphasised."""
-    sel = st.selection
-    if not sel:
-        return []
-    edges: list[tuple[int, int, int]] = []
-    if sel[0] == "edge" and len(sel) >= 4:
-        edges = [(int(sel[1]), int(sel[2]), int(sel[3]))]
-    elif sel[0] == "neuron" and len(sel) >= 3:
-        li, i = int(sel[1]), int(sel[2])
-        if lay.neuron_pos(li, i) is None:
-            return []
-        if li > 0:
-            edges += [(li - 1, i, int(c)) for c in lay.layers[li - 1].visible]
-        if li < st.n_layers:
-            edges += [(li, int(r), i) for r in lay.layers[li + 1].visible]
-    out = []
-    halo = qcolor(th.selection)
-    for wl, row, col in edges:
-        if not 0 <= wl < len(disp.edges):
-            continue
-        pa, pb = lay.neuron_pos(wl, col), lay.neuron_pos(wl + 1, row)
-        if pa is None or pb is None:
-            continue
-        e = disp.edges[wl]
-        v = float(e.values[row, col])
-        vmax = disp.edge_scales[e.quantity]
-        rel = min(abs(v) / vmax, 1.0) if np.isfinite(v) else 0.5
-        bk = min(int(rel * WIDTH_BUCKETS), WIDTH_BUCKETS - 1)
-        w = float(edge_widths(s, th, 1)[bk]) if v != 0 else 0.0
-        x0, x1 = pa[0] + lay.radius, pb[0] - lay.radius
-        xs0, ys0 = np.array([x0]), np.array([pa[1]])
-        xs1, ys1 = np.array([x1]), np.array([pb[1]])
-        kit.lines(p, xs0, ys0, xs1, ys1, w + max(3.0 * s * th.line_scale, 2.5), halo)
-        if v != 0:
-            colour = qcolor(th.error if not np.isfinite(v) else (th.positive if v > 0 else th.negative))
-            kit.lines(p, xs0, ys0, xs1, ys1, max(w, 1.0), colour)
-        out.append((wl, row, col))
-    return out
-
-
-def selected_edge_text(st: SceneState, disp: Display, wl: int, row: int, col: int) -> str:
-    """The selected edge's label: its value, gradient, or old → new weight at the update."""
-    d = st.decimals
-    e = disp.edges[wl]
-    if e.quantity == "dw" and st.trace is not None:
-        lt = st.trace.layers[wl]
-        return f"w {fmt(lt.weights_before[row, col], d)} → {fmt(lt.weights_after[row, col], d)}"
-    name = {"w": "w", "grad": "∂L/∂w", "dw": "Δw"}[e.quantity]
-    return f"{name} = {fmt(e.values[row, col], d)}"
-
-
-def selected_edge_anchor(lay: Layout, wl: int, row: int, col: int) -> QPointF | None:
-    """Where the selected edge's label goes: on the edge, a third of the way from its source."""
-    pa, pb = lay.neuron_pos(wl, col), lay.neuron_pos(wl + 1, row)
-    if pa is None or pb is None:
-        return None
-    x0, x1 = pa[0] + lay.radius, pb[0] - lay.radius
-    return QPointF(x0 + (x1 - x0) * 0.5, pa[1] + (pb[1] - pa[1]) * 0.5)
-
-
 def band_note(summary: EdgeSummary) -> str:
     """What a summarised layer's band says."""
     how = "strongest " if summary.thinned else ""
     return f"showing {summary.drawn:,} {how}of {summary.total:,} · mean {fmt(summary.mean, 4)}"
-
-
-def note_box(summary: EdgeSummary, y: float, h: float) -> QRectF:
-    return QRectF(summary.x0, y, summary.x1 - summary.x0, h)

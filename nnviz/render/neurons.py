@@ -8,26 +8,26 @@ error colour and a thick error ring.
 Numbers, per label mode: "activation" shows a, and from the backward phase that reaches a layer
 on also its δ (so the numbers being propagated are always on screen); "pre_activation" z;
 "delta" δ where known; "activation_grad" σ'(z); "all" a, z, σ' and δ. The input layer shows
-its values in every mode but "none". A label goes inside its neuron when every label of the
-column fits there, else beside it on a backing box; a column whose labels cannot fit between
-neighbours drops them (level of detail).
+its values in every mode but "none" (and its names, muted, to the left). From the loss phase on
+the outputs also show their targets t beside them and the sample's loss L under them; "none"
+shows no numbers at all. A label goes inside its neuron when every label of the column fits
+there, else beside it on a backing box; a column whose labels cannot fit between neighbours
+drops them (level of detail), and its font shrinks (to 65% at most) before it would run into
+the next column.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
+from PySide6.QtGui import QFont, QFontMetricsF, QPainter
 
 from nnviz.core.explain import fmt
-from nnviz.render.colormap import diverging_rgb
 from nnviz.render.display import Display
 from nnviz.render.layout import LayerLayout, Layout
-from nnviz.render.paintkit import Kit, blend, qcolor
+from nnviz.render.paintkit import Kit, palette_index, qcolor
 from nnviz.render.scene import SceneState
 from nnviz.render.theme import Theme
-
-PALETTE_LEVELS = 32
 
 Font = tuple[QFont, QFontMetricsF]
 
@@ -62,15 +62,15 @@ def draw_neurons(
     disp: Display,
     s: float,
     label_px: float,
-    bottom: float,
+    area: QRectF,
     boxes: list[QRectF],
 ) -> None:
     """Every drawn neuron of every column, with its labels; number boxes go into ``boxes``.
-    ``bottom`` is the lowest y the network's own labels may use."""
+    ``area`` bounds the labels placed below and right of the outputs."""
     font = kit.font(label_px)
     for li, col in enumerate(lay.layers):
         if col.visible.size:
-            _column(p, kit, st, th, lay, disp, s, li, col, font, bottom, boxes)
+            _column(p, kit, st, th, lay, disp, s, li, col, font, area, boxes)
 
 
 def _column(
@@ -84,46 +84,44 @@ def _column(
     li: int,
     col: LayerLayout,
     font: Font,
-    bottom: float,
+    area: QRectF,
     boxes: list[QRectF],
 ) -> None:
     r = lay.radius
     acts, deltas = disp.acts[li], disp.deltas[li]
     outline_w = max(1.2 * s * th.line_scale, 1.0)
-    n = col.visible.size
+    pal = kit.palette(th)
+    fill_idx = None
     if acts is not None:
         scale = disp.input_scale if li == 0 else disp.act_scale
-        fills = [qcolor(c) for c in diverging_rgb(acts[col.visible], scale, th, levels=PALETTE_LEVELS)]
-        line = blend(th.foreground, th.background, 0.7)
+        fill_idx = palette_index(acts[col.visible], scale).tolist()
+        fills = [pal[i] for i in fill_idx]
+        line = kit.blended(th.foreground, th.background, 0.7)
         dashed = False
     else:
-        fills = [qcolor(th.panel)] * n
-        line = qcolor(th.muted)
+        fills = [kit.colour(th.panel)] * col.visible.size
+        line = kit.colour(th.muted)
         dashed = st.trace is not None
-    rings = None
     if deltas is not None:
-        ring_rgb = diverging_rgb(deltas[col.visible], disp.delta_scale, th, levels=PALETTE_LEVELS)
-        rings = [qcolor(c) for c in ring_rgb]
-    bad = np.zeros(n, dtype=bool)
+        ring_w = max(r * 0.22, 2.0)
+        rings = [pal[i] for i in palette_index(deltas[col.visible], disp.delta_scale).tolist()]
+        kit.discs(p, col.x, col.ys, r * 1.07 + ring_w / 2, None, rings, ring_w)
+    kit.discs(p, col.x, col.ys, r, fills, line, outline_w, dashed)
+    bad = np.zeros(col.visible.size, dtype=bool)
     if acts is not None:
         bad |= ~np.isfinite(acts[col.visible])
     if deltas is not None:
         bad |= ~np.isfinite(deltas[col.visible])
+    if bad.any():
+        kit.discs(p, col.x, col.ys[bad], r * 1.45, None, kit.colour(th.error), max(r * 0.3, 2.5))
     sel = st.selection
-    sel_i = int(sel[2]) if sel and sel[0] == "neuron" and int(sel[1]) == li else None
-    ring_w = max(r * 0.22, 2.0)
-    for j in range(n):
-        x, y = col.x, float(col.ys[j])
-        if rings is not None:
-            kit.disc(p, x, y, r * 1.07 + ring_w / 2, None, rings[j], ring_w)
-        kit.disc(p, x, y, r, fills[j], line, outline_w, dashed)
-        if bad[j]:
-            kit.disc(p, x, y, r * 1.45, None, qcolor(th.error), max(r * 0.3, 2.5))
-        if sel_i is not None and int(col.visible[j]) == sel_i:
-            grow = 1.5 if rings is not None else 1.3
-            kit.disc(p, x, y, r * grow, None, qcolor(th.selection), max(3 * s * th.line_scale, 2.0))
-    fills_known = fills if acts is not None else None
-    _labels(p, kit, st, th, lay, disp, li, col, font, fills_known, bottom, boxes)
+    if sel and sel[0] == "neuron" and int(sel[1]) == li:
+        hit = col.visible == int(sel[2])
+        if hit.any():
+            grow = 1.5 if deltas is not None else 1.3
+            width = max(3 * s * th.line_scale, 2.0)
+            kit.discs(p, col.x, col.ys[hit], r * grow, None, kit.colour(th.selection), width)
+    _labels(p, kit, st, th, lay, disp, li, col, font, fill_idx, area, boxes)
 
 
 def _labels(
@@ -136,16 +134,16 @@ def _labels(
     li: int,
     col: LayerLayout,
     font: Font,
-    fills: list[QColor] | None,
-    bottom: float,
+    fill_idx: list[int] | None,
+    area: QRectF,
     boxes: list[QRectF],
 ) -> None:
     r = lay.radius
     last = li == st.n_layers
-    lines = [label_lines(st, disp, li, int(i)) for i in col.visible]
+    lines = [label_lines(st, disp, li, i) for i in col.visible.tolist()]
     fm = font[1]
     h = fm.ascent() + fm.descent()
-    widest = max((fm.horizontalAdvance(t) for ls in lines for t in ls), default=0.0)
+    widest = max((kit.advance(font, t) for ls in lines for t in ls), default=0.0)
     n_lines = max((len(ls) for ls in lines), default=0)
     inside = n_lines == 1 and widest <= r * 1.9 and h <= r * 1.6
     if n_lines and not inside and col.spacing < h * n_lines * 0.9:
@@ -153,28 +151,34 @@ def _labels(
         n_lines = 0
     use = font
     room = lay.column_gap - 2.6 * r - 6
-    if 0 < li < st.n_layers and not inside and widest > room > 0:
-        use = kit.font(font[0].pixelSize() * max(room / widest, 0.65))
-    extras = _output_extras(st, disp, col) if last and col.spacing >= h * 0.9 else None
+    if 0 < li < st.n_layers and not inside and n_lines and widest > room:
+        if widest * 0.65 > room:  # even 65% type would run into the next column
+            lines = [[] for _ in lines]
+            n_lines = 0
+        else:
+            use = kit.font(font[0].pixelSize() * room / widest)
+    extras = None
+    if last and st.label_mode != "none":
+        extras = _output_extras(st, disp, col, col.spacing >= h * 0.9)
     ends = []
-    for j, ls in enumerate(lines):
-        y = float(col.ys[j])
-        end = col.x + r
-        if ls and inside:
-            colour = th.foreground
-            if fills is not None:
-                c = fills[j]
-                lum = 0.299 * c.red() + 0.587 * c.green() + 0.114 * c.blue()
-                colour = "#000000" if lum > 140 else "#ffffff"
-            p.setPen(qcolor(colour))
-            boxes.append(kit.text(p, use, ls[0], col.x, y, "center"))
-        elif ls:
-            end = _beside(p, kit, th, use, ls, col.x, y, r, li == 0, boxes)
-        ends.append(end)
+    ys = col.ys.tolist()
+    if inside:
+        ink = kit.inks(th) if fill_idx is not None else None
+        fg = kit.colour(th.foreground)
+        for j, ls in enumerate(lines):
+            if ls:
+                p.setPen(ink[fill_idx[j]] if ink is not None else fg)
+                boxes.append(kit.text(p, use, ls[0], col.x, ys[j], "center"))
+            ends.append(col.x + r)
+    else:
+        for j, ls in enumerate(lines):
+            ends.append(
+                _beside(p, kit, th, use, ls, col.x, ys[j], r, li == 0, boxes) if ls else col.x + r
+            )
     if li == 0 and st.input_names and (n_lines or col.spacing >= h * 0.9):
         _names(p, kit, th, st.input_names, col, lay, lines, use, inside)
     if extras is not None:
-        _draw_extras(p, kit, th, col, lay, use, ends, extras, bottom, boxes)
+        _draw_extras(p, kit, th, col, lay, use, ends, extras, area, boxes)
 
 
 def _beside(
@@ -192,13 +196,13 @@ def _beside(
     """Lines beside a neuron on a backing box; returns the x where the box ends."""
     fm = font[1]
     h = fm.ascent() + fm.descent()
-    w = max(fm.horizontalAdvance(t) for t in lines)
+    w = max(kit.advance(font, t) for t in lines)
     gap = r * 0.3 + 3
     pad = max(h * 0.15, 2.0)
     left = x - r - gap - w - 2 * pad if left_side else x + r + gap
     total = h * len(lines)
-    p.fillRect(QRectF(left, y - total / 2, w + 2 * pad, total), qcolor(th.background, 0.85))
-    p.setPen(qcolor(th.foreground))
+    p.fillRect(QRectF(left, y - total / 2, w + 2 * pad, total), kit.colour(th.background, 0.85))
+    p.setPen(kit.colour(th.foreground))
     for n, text in enumerate(lines):
         boxes.append(kit.text(p, font, text, left + pad, y - total / 2 + h * (n + 0.5)))
     return left + w + 2 * pad
@@ -223,21 +227,23 @@ def _names(
             continue
         x = col.x - lay.radius - lay.radius * 0.3 - 6
         if lines[j] and not inside:
-            x -= max(fm.horizontalAdvance(t) for t in lines[j]) + 2 * max(fm.height() * 0.15, 2)
+            x -= max(kit.advance(font, t) for t in lines[j]) + 2 * max(fm.height() * 0.15, 2)
         kit.text(p, font, str(names[i]), x, float(col.ys[j]), "right")
 
 
-def _output_extras(st: SceneState, disp: Display, col: LayerLayout) -> dict | None:
-    """Targets (and names) beside the outputs, and the sample's loss, from the loss phase on."""
+def _output_extras(st: SceneState, disp: Display, col: LayerLayout, fits: bool) -> dict | None:
+    """Targets and names beside the outputs (when they fit), and the sample's loss under them,
+    from the loss phase on."""
     tr = st.trace
+    names = st.output_names if fits else None
     if tr is None or disp.kind not in ("loss", "backward", "update"):
-        names = st.output_names
         return {"t": None, "loss": None, "names": names} if names else None
     t = tr.targets[disp.sample]
+    loss = fmt(tr.sample_losses[disp.sample], max(st.decimals, 4))
     return {
-        "t": [f"t = {fmt(t[i], st.decimals)}" for i in col.visible],
-        "loss": f"L = {fmt(tr.sample_losses[disp.sample], max(st.decimals, 4))}",
-        "names": st.output_names,
+        "t": [f"t = {fmt(t[i], st.decimals)}" for i in col.visible.tolist()] if fits else None,
+        "loss": f"sample {disp.sample + 1}: L = {loss}" if tr.batch_size > 1 else f"L = {loss}",
+        "names": names,
     }
 
 
@@ -250,28 +256,35 @@ def _draw_extras(
     font: Font,
     ends: list[float],
     extras: dict,
-    bottom: float,
+    area: QRectF,
     boxes: list[QRectF],
 ) -> None:
     fm = font[1]
     h = fm.ascent() + fm.descent()
     x = max(ends, default=col.x + lay.radius) + h * 0.6
-    p.setPen(qcolor(th.foreground))
+    ys = col.ys.tolist()
+    p.setPen(kit.colour(th.foreground))
     if extras["t"] is not None:
-        w = max(fm.horizontalAdvance(t) for t in extras["t"])
-        for j, text in enumerate(extras["t"]):
-            boxes.append(kit.text(p, font, text, x, float(col.ys[j])))
+        w = max(kit.advance(font, t) for t in extras["t"])
+        for y, text in zip(ys, extras["t"], strict=True):
+            boxes.append(kit.text(p, font, text, x, y))
         x += w + h * 0.6
     names = extras["names"]
     if names:
-        p.setPen(qcolor(th.muted))
-        for j, i in enumerate(col.visible):
+        p.setPen(kit.colour(th.muted))
+        for y, i in zip(ys, col.visible.tolist(), strict=True):
             if i < len(names):
-                kit.text(p, font, str(names[i]), x, float(col.ys[j]))
+                kit.text(p, font, str(names[i]), x, y)
     if extras["loss"] is not None:
+        # under the column, starting at the neurons' left edge, on a backing box
         bold = kit.font(font[0].pixelSize(), bold=True)
-        below = float(col.ys.max()) + lay.radius * 1.5 + h
-        y = below if below + h / 2 <= bottom else float(col.ys.min()) - lay.radius * 1.5 - h
-        p.setPen(qcolor(th.foreground))
-        boxes.append(kit.text(p, bold, extras["loss"], col.x, y, "center"))
-
+        r = lay.radius
+        below = max(ys) + max(r * 1.4, h * 0.8) + h * 0.6
+        above = min(ys) - max(r * 1.4, h * 0.8) - h * 0.6
+        y = below if below + h / 2 <= area.bottom() else above
+        w = kit.advance(bold, extras["loss"])
+        pad = max(h * 0.15, 2.0)
+        left = max(min(col.x - r, area.right() - w - 2 * pad), area.left())
+        p.fillRect(QRectF(left - pad, y - h / 2, w + 2 * pad, h), kit.colour(th.background, 0.85))
+        p.setPen(kit.colour(th.foreground))
+        boxes.append(kit.text(p, bold, extras["loss"], left, y))

@@ -23,8 +23,13 @@ from PySide6.QtGui import (
     QTransform,
 )
 
+from nnviz.render.colormap import diverging_rgb
+from nnviz.render.theme import Theme
+
+PALETTE_LEVELS = 32  # palette steps per side: invisible, and neuron images can be reused
 SPRITE_MAX_PX = 160  # neuron images up to this size (device px); bigger ones are drawn directly
-_SPRITE_BYTES = 48 << 20
+_SPRITE_BYTES = 16 << 20
+_STRIP_BYTES = 48 << 20
 _TEXT_MAX = 4096
 
 
@@ -48,14 +53,40 @@ def blend(colour, background: str, strength: float) -> QColor:
     )
 
 
+class ImageCache:
+    """Images by key, oldest dropped first once they hold more than ``max_bytes``."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self._items: OrderedDict[object, tuple] = OrderedDict()
+        self._sizes: dict[object, int] = {}
+        self._bytes = 0
+        self.max_bytes = max_bytes
+
+    def get(self, key: object) -> tuple | None:
+        return self._items.get(key)
+
+    def put(self, key: object, value: tuple, nbytes: int) -> None:
+        if key in self._items:
+            self._bytes -= self._sizes[key]
+        self._items[key] = value
+        self._sizes[key] = nbytes
+        self._bytes += nbytes
+        while self._bytes > self.max_bytes and len(self._items) > 1:
+            old, _ = self._items.popitem(last=False)
+            self._bytes -= self._sizes.pop(old)
+
+
 class Kit:
     """Fonts, text and neuron-image caches for one renderer; ``begin`` adapts to each device."""
 
     def __init__(self) -> None:
         self._fonts: dict[tuple, tuple[QFont, QFontMetricsF]] = {}
-        self._text: OrderedDict[tuple, QStaticText] = OrderedDict()
+        self._colours: dict[tuple, QColor] = {}
+        self._palettes: dict = {}
+        self._text: OrderedDict[tuple, tuple[QStaticText, float]] = OrderedDict()
         self._sprites: OrderedDict[tuple, QImage] = OrderedDict()
         self._sprite_bytes = 0
+        self.strips = ImageCache(_STRIP_BYTES)
         self.fast = False
         self.dpr = 1.0
 
@@ -66,6 +97,45 @@ class Kit:
         self.fast = raster and p.worldTransform().isIdentity()
         dev = p.device()
         self.dpr = max(float(dev.devicePixelRatioF()), 1.0) if dev is not None else 1.0
+
+    # ----- colours ----------------------------------------------------------------------------
+    def colour(self, hex_colour: str, alpha: float = 1.0) -> QColor:
+        """A cached QColor for "#rrggbb" at an alpha."""
+        key = (hex_colour, alpha)
+        c = self._colours.get(key)
+        if c is None:
+            c = self._colours[key] = qcolor(hex_colour, alpha)
+        return c
+
+    def blended(self, colour: str, background: str, strength: float) -> QColor:
+        """A cached ``blend``."""
+        key = (colour, background, round(strength, 4))
+        c = self._colours.get(key)
+        if c is None:
+            c = self._colours[key] = blend(colour, background, strength)
+        return c
+
+    def palette(self, th: Theme) -> list[QColor]:
+        """The diverging palette as QColors: index PALETTE_LEVELS + round(t·PALETTE_LEVELS) for
+        t in −1..1, and one more (the last) for the error colour."""
+        hit = self._palettes.get(th.name)
+        if hit is None:
+            t = np.linspace(-1.0, 1.0, 2 * PALETTE_LEVELS + 1)
+            rgb = diverging_rgb(t, 1.0, th)
+            hit = [QColor(int(r), int(g), int(b)) for r, g, b in rgb] + [QColor(th.error)]
+            self._palettes[th.name] = hit
+        return hit
+
+    def inks(self, th: Theme) -> list[QColor]:
+        """Black or white per palette entry: the text colour that reads better on it."""
+        key = ("ink", th.name)
+        hit = self._palettes.get(key)
+        if hit is None:
+            black, white = QColor("#000000"), QColor("#ffffff")
+            # WCAG contrast: black wins when (L + 0.05) / 0.05 > 1.05 / (L + 0.05)
+            hit = [black if _luminance(c) > 0.179 else white for c in self.palette(th)]
+            self._palettes[key] = hit
+        return hit
 
     # ----- text -------------------------------------------------------------------------------
     def font(
@@ -82,6 +152,23 @@ class Kit:
             hit = self._fonts[key] = (f, QFontMetricsF(f))
         return hit
 
+    def _prepared(self, font: tuple[QFont, QFontMetricsF], s: str) -> tuple[QStaticText, float]:
+        f, fm = font
+        key = (s, f.pixelSize(), f.bold(), f.family())
+        hit = self._text.get(key)
+        if hit is None:
+            st = QStaticText(s)
+            st.setTextFormat(Qt.TextFormat.PlainText)
+            st.prepare(QTransform(), f)
+            hit = self._text[key] = (st, fm.horizontalAdvance(s))
+            if len(self._text) > _TEXT_MAX:
+                self._text.popitem(last=False)
+        return hit
+
+    def advance(self, font: tuple[QFont, QFontMetricsF], s: str) -> float:
+        """The width of a line of text (cached)."""
+        return self._prepared(font, s)[1]
+
     def text(
         self,
         p: QPainter,
@@ -94,69 +181,70 @@ class Kit:
         """Draw one line with its vertical centre at ``y``; ``x`` is its left edge, centre or
         right edge (``align``). Returns the box of its glyphs (ascent + descent)."""
         f, fm = font
-        w = fm.horizontalAdvance(s)
+        st, w = self._prepared(font, s)
         h = fm.ascent() + fm.descent()
         left = x if align == "left" else (x - w / 2 if align == "center" else x - w)
         top = y - h / 2
-        key = (s, f.pixelSize(), f.bold(), f.family())
-        st = self._text.get(key)
-        if st is None:
-            st = QStaticText(s)
-            st.setTextFormat(Qt.TextFormat.PlainText)
-            st.setPerformanceHint(QStaticText.PerformanceHint.AggressiveCaching)
-            st.prepare(QTransform(), f)
-            self._text[key] = st
-            if len(self._text) > _TEXT_MAX:
-                self._text.popitem(last=False)
         p.setFont(f)
         p.drawStaticText(QPointF(left, top), st)
         return QRectF(left, top, w, h)
 
     # ----- neurons ----------------------------------------------------------------------------
-    def disc(
+    def discs(
         self,
         p: QPainter,
         x: float,
-        y: float,
+        ys: np.ndarray,
+        r: float,
+        fills: list[QColor] | None,
+        lines: list[QColor] | QColor | None,
+        line_w: float,
+        dashed: bool = False,
+    ) -> None:
+        """Circles centred at (x, y) for each y, each with its fill and/or outline colour (a
+        list, one per circle, or one for all); cached images on fast devices."""
+        n = len(ys)
+        fill_of = fills if fills is not None else [None] * n
+        line_of = lines if isinstance(lines, list) else [lines] * n
+        size = int(np.ceil((2 * r + line_w + 4) * self.dpr / 2)) * 2
+        if not self.fast or size > SPRITE_MAX_PX:
+            for y, f, ln in zip(ys.tolist(), fill_of, line_of, strict=True):
+                _disc(p, x, y, r, f, ln, line_w, dashed)
+            return
+        base = (round(r, 2), round(line_w, 2), dashed, self.dpr)
+        half = size / 2 / self.dpr
+        left = x - half
+        for y, f, ln in zip(ys.tolist(), fill_of, line_of, strict=True):
+            key = (base, f.rgba() if f is not None else None, ln.rgba() if ln is not None else None)
+            img = self._sprites.get(key)
+            if img is None:
+                img = self._sprite(size, r, f, ln, line_w, dashed)
+                self._sprites[key] = img
+                self._sprite_bytes += img.sizeInBytes()
+                while self._sprite_bytes > _SPRITE_BYTES and len(self._sprites) > 1:
+                    _, old = self._sprites.popitem(last=False)
+                    self._sprite_bytes -= old.sizeInBytes()
+            p.drawImage(QPointF(left, y - half), img)
+
+    def _sprite(
+        self,
+        size: int,
         r: float,
         fill: QColor | None,
         line: QColor | None,
         line_w: float,
-        dashed: bool = False,
-    ) -> None:
-        """A circle (filled and/or outlined) centred at (x, y); from a cached image when fast."""
-        size = int(np.ceil((2 * r + line_w + 4) * self.dpr / 2)) * 2
-        if not self.fast or size > SPRITE_MAX_PX:
-            _disc(p, x, y, r, fill, line, line_w, dashed)
-            return
-        key = (
-            round(r, 2),
-            fill.rgba() if fill is not None else None,
-            line.rgba() if line is not None else None,
-            round(line_w, 2),
-            dashed,
-            self.dpr,
-        )
-        img = self._sprites.get(key)
-        if img is None:
-            img = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
-            img.fill(Qt.GlobalColor.transparent)
-            q = QPainter(img)
-            q.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-            q.scale(self.dpr, self.dpr)
-            half = size / 2 / self.dpr
-            _disc(q, half, half, r, fill, line, line_w, dashed)
-            q.end()
-            img.setDevicePixelRatio(self.dpr)
-            self._sprites[key] = img
-            self._sprite_bytes += img.sizeInBytes()
-            while self._sprite_bytes > _SPRITE_BYTES and len(self._sprites) > 1:
-                _, old = self._sprites.popitem(last=False)
-                self._sprite_bytes -= old.sizeInBytes()
-        else:
-            self._sprites.move_to_end(key)
+        dashed: bool,
+    ) -> QImage:
+        img = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
+        img.fill(Qt.GlobalColor.transparent)
+        q = QPainter(img)
+        q.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        q.scale(self.dpr, self.dpr)
         half = size / 2 / self.dpr
-        p.drawImage(QPointF(x - half, y - half), img)
+        _disc(q, half, half, r, fill, line, line_w, dashed)
+        q.end()
+        img.setDevicePixelRatio(self.dpr)
+        return img
 
     # ----- lines ------------------------------------------------------------------------------
     def lines(
@@ -168,8 +256,10 @@ class Kit:
         y1: np.ndarray,
         width: float,
         colour: QColor,
+        normals: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> None:
-        """Straight lines of one colour and width with flat ends, batched."""
+        """Straight lines of one colour and width with flat ends, batched. ``normals`` (unit
+        vectors across each line) may be given when the caller has them."""
         if len(x0) == 0:
             return
         pen = QPen(colour)
@@ -181,10 +271,9 @@ class Kit:
             p.drawLines(_qlines(x0, y0, x1, y1))
             return
         # a plain (aliased) core, then anti-aliased 1-px rims along both sides
-        dx, dy = x1 - x0, y1 - y0
-        length = np.maximum(np.hypot(dx, dy), 1e-9)
+        ux, uy = normals if normals is not None else unit_normals(x0, y0, x1, y1)
         off = (width - one) / 2
-        nx, ny = -dy / length * off, dx / length * off
+        nx, ny = ux * off, uy * off
         pen.setWidthF(max(width - one, one))
         p.setPen(pen)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
@@ -200,6 +289,15 @@ class Kit:
                 np.concatenate([y1 + ny, y1 - ny]),
             )
         )
+
+
+def unit_normals(
+    x0: np.ndarray, y0: np.ndarray, x1: np.ndarray, y1: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Unit vectors perpendicular to each line."""
+    dx, dy = x1 - x0, y1 - y0
+    length = np.maximum(np.hypot(dx, dy), 1e-9)
+    return -dy / length, dx / length
 
 
 def _qlines(x0: np.ndarray, y0: np.ndarray, x1: np.ndarray, y1: np.ndarray) -> list[QLineF]:
@@ -230,3 +328,23 @@ def _disc(
         p.setBrush(fill)
     p.drawEllipse(QPointF(x, y), r, r)
     p.setBrush(Qt.BrushStyle.NoBrush)
+
+
+def palette_index(values: np.ndarray, vmax: float) -> np.ndarray:
+    """Indices into ``Kit.palette`` for values on a −vmax..+vmax scale (NaN/Inf → the error
+    colour, the last entry)."""
+    v = np.asarray(values, dtype=np.float64)
+    finite = np.isfinite(v)
+    t = np.clip(np.where(finite, v, 0.0) / (vmax if vmax > 0 else 1.0), -1.0, 1.0)
+    idx = np.round(t * PALETTE_LEVELS).astype(np.int64) + PALETTE_LEVELS
+    return np.where(finite, idx, 2 * PALETTE_LEVELS + 1)
+
+
+def _luminance(c: QColor) -> float:
+    """Relative luminance (WCAG) of a colour."""
+
+    def lin(v: int) -> float:
+        x = v / 255
+        return x / 12.92 if x <= 0.04045 else ((x + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * lin(c.red()) + 0.7152 * lin(c.green()) + 0.0722 * lin(c.blue())

@@ -15,7 +15,13 @@ QUANTITY_TEXT = {"w": "weight w", "grad": "gradient ∂L/∂w", "dw": "update Δ
 
 @dataclass
 class SceneState:
-    """The renderer's input. ``phase`` indexes ``phase_names(L)``; −1 means no step yet."""
+    """The renderer's input. ``phase`` indexes ``phase_names(L)``; −1 means no step yet (the
+    network and ``weights`` only). Layers index ``sizes`` (0 = input); a selection is
+    ("neuron", layer, i) or ("edge", weight_layer, row, col) with weight layer l joining layer l
+    to l + 1. ``label_mode`` is one of LABEL_MODES (what each shows: see render.neurons);
+    ``scale`` multiplies the theme's type sizes; ``pan`` is in target pixels. Trace arrays are
+    treated as immutable (the renderer caches by identity); ``weights`` may be edited in place.
+    """
 
     sizes: tuple[int, ...]
     activations: tuple[str, ...] = ()

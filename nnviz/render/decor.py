@@ -1,0 +1,210 @@
+"""The words around the network: header, caption, side panel, column titles, fold markers, the
+notes under summarised layers, the selected edge's label, and the legend."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QBrush, QLinearGradient, QPainter
+
+from nnviz.core.explain import fmt
+from nnviz.render.display import Display
+from nnviz.render.edges import EdgeSummary, band_note
+from nnviz.render.layout import Layout
+from nnviz.render.paintkit import Kit, qcolor
+from nnviz.render.scene import SceneState
+from nnviz.render.theme import Theme
+
+
+def draw_header(p: QPainter, kit: Kit, rect: QRectF, text: str, th: Theme, px: float) -> float:
+    """The header line at the top; returns its height."""
+    h = px * 1.9
+    p.setPen(qcolor(th.foreground))
+    font = kit.font(px, bold=True)
+    kit.text(p, font, text, rect.left() + px * 0.6, rect.top() + h / 2)
+    return h
+
+
+def draw_caption(p: QPainter, kit: Kit, rect: QRectF, text: str, th: Theme, px: float) -> float:
+    """The word-wrapped caption on a panel at the bottom; returns its height."""
+    font, fm = kit.font(px * 0.85)
+    inner = QRectF(rect.left() + px * 0.8, 0, rect.width() - px * 1.6, 10000)
+    flags = int(Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft)
+    need = fm.boundingRect(inner, flags, text).height()
+    h = need + px * 0.9
+    band = QRectF(rect.left(), rect.bottom() - h, rect.width(), h)
+    p.fillRect(band, qcolor(th.panel))
+    p.setPen(qcolor(th.foreground))
+    p.setFont(font)
+    p.drawText(QRectF(inner.left(), band.top() + px * 0.45, inner.width(), need), flags, text)
+    return h
+
+
+def draw_side_panel(
+    p: QPainter, kit: Kit, box: QRectF, lines: list[str], th: Theme, px: float
+) -> None:
+    """Monospaced lines (e.g. a neuron's formulas) on a panel at the right."""
+    p.fillRect(box, qcolor(th.panel))
+    font, _fm = kit.font(px * 0.8, mono=True)
+    p.setFont(font)
+    p.setPen(qcolor(th.foreground))
+    inner = box.adjusted(px * 0.6, px * 0.6, -px * 0.6, -px * 0.6)
+    flags = int(Qt.TextFlag.TextWrapAnywhere | Qt.AlignmentFlag.AlignLeft)
+    p.drawText(inner, flags, "\n".join(lines))
+
+
+def draw_highlight(p: QPainter, th: Theme, lay: Layout, disp: Display, body: QRectF) -> None:
+    """The band behind the column the phase works on."""
+    if disp.kind in ("forward", "backward") and disp.k is not None:
+        x = lay.layers[disp.k].x
+    elif disp.kind == "loss":
+        x = lay.layers[-1].x
+    else:
+        return
+    w = min(lay.radius * 4.2, lay.column_gap * 0.8)
+    p.fillRect(QRectF(x - w / 2, body.top(), w, body.height()), qcolor(th.highlight))
+
+
+def titles_height(kit: Kit, px: float, min_px: float) -> float:
+    """The height of the column titles (name and shape lines)."""
+    return (
+        px * 0.3
+        + _title_font(kit, px, min_px)[1].height() * 1.2
+        + _sub_font(kit, px, min_px)[1].height() * 1.15
+    )
+
+
+def _title_font(kit: Kit, px: float, min_px: float):
+    return kit.font(max(px * 0.9, min_px), bold=True)
+
+
+def _sub_font(kit: Kit, px: float, min_px: float):
+    return kit.font(max(px * 0.78, min_px))
+
+
+def draw_titles(
+    p: QPainter,
+    kit: Kit,
+    st: SceneState,
+    th: Theme,
+    lay: Layout,
+    top: float,
+    px: float,
+    min_px: float,
+) -> None:
+    """Each column's name and shape above it; the "⋮ N more" marker of folded columns."""
+    font, small = _title_font(kit, px, min_px), _sub_font(kit, px, min_px)
+    gap = lay.column_gap
+    for li, col in enumerate(lay.layers):
+        n = st.sizes[li]
+        if li == 0:
+            title, sub, short = "input", f"{n} value{'s' if n != 1 else ''}", "in"
+        else:
+            title = "output" if li == st.n_layers else f"hidden {li}"
+            short = "out" if li == st.n_layers else f"h{li}"
+            act = st.activations[li - 1] if li - 1 < len(st.activations) else ""
+            sub = f"W{li} [{n}×{st.sizes[li - 1]}]" + (f" · {act}" if act else "")
+            if kit.advance(small, sub) > gap * 0.95:
+                sub = f"{n}×{st.sizes[li - 1]}"
+        if kit.advance(font, title) > gap * 0.95:
+            title = short
+        p.setPen(qcolor(th.foreground))
+        fh = font[1].height()
+        kit.text(p, font, title, col.x, top + px * 0.3 + fh * 0.6, "center")
+        if kit.advance(small, sub) <= gap * 0.95:
+            p.setPen(qcolor(th.muted))
+            kit.text(
+                p, small, sub, col.x, top + px * 0.3 + fh * 1.2 + small[1].height() * 0.55, "center"
+            )
+        if col.folded_count and col.fold_y is not None:
+            text = f"⋮ {col.folded_count:,} more"
+            w, h = kit.advance(small, text), small[1].height()
+            p.fillRect(
+                QRectF(col.x - w / 2 - 3, col.fold_y - h / 2, w + 6, h),
+                kit.colour(th.background, 0.85),
+            )
+            p.setPen(qcolor(th.muted))
+            kit.text(p, small, text, col.x, col.fold_y, "center")
+
+
+def draw_notes(
+    p: QPainter,
+    kit: Kit,
+    th: Theme,
+    summaries: list[EdgeSummary | None],
+    y: float,
+    px: float,
+    min_px: float,
+) -> None:
+    """Under each summarised weight layer: how many edges are drawn of how many, and the mean."""
+    font, fm = kit.font(max(px * 0.72, min_px - 1))
+    p.setFont(font)
+    p.setPen(qcolor(th.muted))
+    flags = int(
+        Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
+    )
+    for sm in summaries:
+        if sm is None:
+            continue
+        box = QRectF(sm.x0, y, max(sm.x1 - sm.x0, 1.0), fm.height() * 2.2)
+        p.drawText(box, flags, band_note(sm))
+
+
+def draw_legend(
+    p: QPainter,
+    kit: Kit,
+    st: SceneState,
+    th: Theme,
+    disp: Display,
+    box: QRectF,
+    px: float,
+    min_px: float,
+) -> None:
+    """Colour bars with their numeric range and what they encode."""
+    items: list[tuple[str, str, float | None]] = []  # (long text, short text, range)
+    if st.trace is not None:
+        text = "fill: activation a"
+        if abs(disp.input_scale - disp.act_scale) > 1e-9 * disp.act_scale:
+            text += f" (inputs ±{fmt(disp.input_scale, 2)})"
+        items.append((text, "fill: a", disp.act_scale))
+        if any(d is not None for d in disp.deltas):
+            items.append(("ring: error δ = ∂L/∂z", "ring: δ", disp.delta_scale))
+    edge_long, edge_short, edge_range = disp.edge_legend()
+    items.append((edge_long + " · width ∝ |value|", edge_short, edge_range))
+    font = kit.font(max(px * 0.85, min_px))
+    fm = font[1]
+    bar_h = px * 0.6
+    num_w = max(kit.advance(font, "−" + _num(v, st.decimals)) for _, _, v in items)
+    bar_w = max(px * 7, num_w * 2 + kit.advance(font, "0") + px * 1.2)
+    gap = px * 1.6
+
+    def width(texts: list[str]) -> float:
+        return sum(bar_w + px * 0.6 + kit.advance(font, t) + gap for t in texts)
+
+    texts = [t for t, _, _ in items]
+    if width(texts) > box.width() - px:
+        texts = [t for _, t, _ in items]
+    x = box.left() + px * 0.8
+    cy = box.top() + box.height() * 0.38
+    for text, (_long, _short, vmax) in zip(texts, items, strict=True):
+        if x + bar_w > box.right():
+            break
+        gradient = QLinearGradient(x, 0, x + bar_w, 0)  # the palette is linear on each side
+        gradient.setColorAt(0.0, kit.colour(th.negative))
+        gradient.setColorAt(0.5, kit.colour(th.neutral))
+        gradient.setColorAt(1.0, kit.colour(th.positive))
+        p.fillRect(QRectF(x, cy - bar_h / 2, bar_w, bar_h), QBrush(gradient))
+        p.setPen(qcolor(th.muted))
+        ny = cy + bar_h / 2 + fm.height() * 0.6
+        kit.text(p, font, "−" + _num(vmax, st.decimals), x, ny)
+        kit.text(p, font, "0", x + bar_w / 2, ny, "center")
+        kit.text(p, font, "+" + _num(vmax, st.decimals), x + bar_w, ny, "right")
+        p.setPen(qcolor(th.foreground))
+        kit.text(p, font, text, x + bar_w + px * 0.6, cy)
+        x += bar_w + px * 0.6 + kit.advance(font, text) + gap
+
+
+def _num(v: float | None, decimals: int) -> str:
+    """A legend range end: the number, or "max" where each layer has its own range."""
+    if v is None:
+        return "max"
+    return f"{abs(v):.3g}" if 1e-3 <= abs(v) < 1e4 else f"{abs(v):.2e}".replace("-", "−")
