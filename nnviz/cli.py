@@ -100,19 +100,11 @@ def _trace(ns: argparse.Namespace) -> int:
 
     if not 1 <= ns.steps <= MAX_TRACE_STEPS:
         raise NnvizError(f"--steps must be between 1 and {MAX_TRACE_STEPS}, found {ns.steps}")
-    from nnviz.core.engine import Engine
     from nnviz.core.netfile import load
     from nnviz.core.spec import to_dict
 
     spec, base = load(ns.network)
-    try:
-        engine = Engine(spec, base_dir=base, device=ns.device, dtype=ns.dtype)
-    except NnvizError as exc:
-        from nnviz.core.netfile import in_file, resolve
-
-        raise in_file(exc, str(resolve(ns.network))) from None
-    for note in engine.notes:
-        print(f"nnviz: {note}", file=sys.stderr)
+    engine = headless_engine(spec, base, ns)
     steps = [engine.step().to_json() for _ in range(ns.steps)]
     doc = {
         "nnviz": __version__,
@@ -138,6 +130,22 @@ def _trace(ns: argparse.Namespace) -> int:
     except OSError as exc:
         raise NnvizError(exc.strerror or "cannot be written", str(out)) from None
     return 0
+
+
+def headless_engine(spec, base, ns: argparse.Namespace):
+    """The engine for a command-line run: data errors name the network file, device notes go
+    to stderr."""
+    from nnviz.core.engine import Engine
+    from nnviz.core.errors import NnvizError
+    from nnviz.core.netfile import in_file, resolve
+
+    try:
+        engine = Engine(spec, base_dir=base, device=ns.device, dtype=ns.dtype)
+    except NnvizError as exc:
+        raise in_file(exc, str(resolve(ns.network))) from None
+    for note in engine.notes:
+        print(f"nnviz: {note}", file=sys.stderr)
+    return engine
 
 
 def _phases(n_layers: int) -> list[str]:

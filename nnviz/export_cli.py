@@ -6,7 +6,6 @@ import argparse
 import json
 import os
 import re
-import sys
 from pathlib import Path
 
 from nnviz.core.errors import NnvizError
@@ -90,22 +89,15 @@ def run_export(argv: list[str]) -> int:
         raise NnvizError("exists and is not a folder", str(out))
     if out.is_dir() and any(out.iterdir()) and not ns.force:
         raise NnvizError("folder is not empty; add --force to write into it", str(out))
-    from nnviz.core.engine import Engine
     from nnviz.core.netfile import load
 
     spec, base = load(ns.network)
     neuron = _neuron(ns.neuron, spec.layers)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from nnviz.cli import headless_engine
     from nnviz.render.trace_pages import export_trace
 
-    try:
-        engine = Engine(spec, base_dir=base, device=ns.device, dtype=ns.dtype)
-    except NnvizError as exc:
-        from nnviz.core.netfile import in_file, resolve
-
-        raise in_file(exc, str(resolve(ns.network))) from None
-    for note in engine.notes:
-        print(f"nnviz: {note}", file=sys.stderr)
+    engine = headless_engine(spec, base, ns)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
