@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,9 +11,12 @@ import torch
 from nnviz.core import activations, losses
 from nnviz.core.data import Dataset, batch_order, build_dataset
 from nnviz.core.device import resolve
+from nnviz.core.kernel import FusedTrainer
 from nnviz.core.model import TORCH_DTYPES, Network, build
 from nnviz.core.spec import NetworkSpec
 from nnviz.core.trace import LayerTrace, StepTrace
+
+MAX_KERNEL_STEPS = 4096  # steps per kernel call (bounds its output buffers)
 
 
 @dataclass
@@ -28,10 +30,8 @@ class EngineState:
     optimizer: dict
 
     def nbytes(self) -> int:
-        total = sum(t.numel() * t.element_size() for t in self.params.values())
-        for s in self.optimizer.get("state", {}).values():
-            total += sum(v.numel() * v.element_size() for v in s.values() if torch.is_tensor(v))
-        return total
+        tensors = [*self.params.values(), *self.optimizer.values()]
+        return sum(t.numel() * t.element_size() for t in tensors if torch.is_tensor(t))
 
 
 class Engine:
@@ -73,7 +73,7 @@ class Engine:
             self.notes = (*self.notes, f"CUDA failed ({type(exc).__name__}); using the CPU")
             self.device = torch.device("cpu")
             self.net = build(spec, self.device, self.dtype)
-        self.optimizer = self._make_optimizer()
+        self.trainer = FusedTrainer(self.net, spec, self.device, self.dtype)
         self._x = torch.as_tensor(self.dataset.x_train, dtype=self.dtype, device=self.device)
         self._t = torch.as_tensor(self.dataset.t_train, dtype=self.dtype, device=self.device)
         self.step_count = 0
@@ -82,17 +82,9 @@ class Engine:
         self.last_grad_norms = np.zeros((0, self.n_layers))
         self._order: list[np.ndarray] = []
         self._order_epoch = 0
+        self._epoch_rows = torch.zeros(0, dtype=torch.long)
 
     # ----- set-up -------------------------------------------------------------------------
-    def _make_optimizer(self) -> torch.optim.Optimizer:
-        opt = self.spec.optimizer
-        params = [layer.weight for layer in self.net.layers]
-        if self.spec.bias_trainable:
-            params += [layer.bias for layer in self.net.layers]
-        if opt.name == "adam":
-            return torch.optim.Adam(params, lr=opt.lr, betas=(opt.beta1, opt.beta2), eps=opt.eps)
-        return torch.optim.SGD(params, lr=opt.lr, momentum=opt.momentum)
-
     @property
     def n_layers(self) -> int:
         return len(self.net.layers)
@@ -110,6 +102,8 @@ class Engine:
             b = min(self.spec.batch_size, n)
             self._order = batch_order(n, b, self.spec.seed, epoch, shuffle=self.spec.shuffle)
             self._order_epoch = epoch
+            rows = np.concatenate(self._order) if self._order else np.zeros(0, dtype=np.int64)
+            self._epoch_rows = torch.as_tensor(rows, dtype=torch.long, device=self.device)
         return self._order[batch_in_epoch - 1]
 
     def _advance(self) -> None:
@@ -121,16 +115,26 @@ class Engine:
 
     # ----- training -----------------------------------------------------------------------
     def step(self) -> StepTrace:
-        """Train on the next batch and return everything it computed."""
+        """Train on the next batch and return everything it computed.
+
+        PyTorch autograd computes the recorded numbers (z, a, δ, ∂L/∂W, ∂L/∂b); the update is
+        the fused kernel's, the same one ``run`` applies, so traced and untraced steps follow one
+        trajectory bit for bit.
+        """
         idx = self.batch_indices(self.epoch, self.batch_in_epoch)
-        x = self._x[idx]
-        t = self._t[idx]
+        start = (self.batch_in_epoch - 1) * self._full_batch
+        rows = self._epoch_rows[start : start + len(idx)]
+        x = self._x.index_select(0, rows)
+        t = self._t.index_select(0, rows)
         batch = x.shape[0]
         inputs, zs, acts = [], [], []
         h = x
+        ones = torch.ones(batch, 1, dtype=self.dtype, device=self.device)
         for layer in self.net.layers:
             inputs.append(h)
-            z = layer.pre_activation(h)
+            # the kernel's layout, [W | b]ᵀ and [a | 1], so z is the very number it computes
+            augmented = torch.cat([layer.weight.t(), layer.bias_vector().unsqueeze(0)], dim=0)
+            z = torch.mm(torch.cat([h, ones], dim=1), augmented)
             z.retain_grad()
             h = activations.apply(layer.activation, z)
             zs.append(z)
@@ -138,16 +142,17 @@ class Engine:
         sample_losses = losses.per_sample(self.spec.loss, h, t, zs[-1])
         loss = sample_losses.mean()
         before = [(_np(layer.weight), _np(layer.bias_vector())) for layer in self.net.layers]
-        self.optimizer.zero_grad(set_to_none=False)
-        for layer in self.net.layers:  # frozen biases are not in the optimizer: clear them too
-            if layer.bias.grad is not None:
-                layer.bias.grad.zero_()
+        for layer in self.net.layers:
+            layer.weight.grad = None
+            layer.bias.grad = None
         loss.backward()
         grads = [
             (_np(layer.weight.grad), _bias_grad(layer, z))
             for layer, z in zip(self.net.layers, zs, strict=False)
         ]
-        self.optimizer.step()
+        self.trainer.pull(self.net)
+        self.trainer.train(x.unsqueeze(0), t.unsqueeze(0))
+        self.trainer.push(self.net)
         layer_traces = []
         for i, layer in enumerate(self.net.layers):
             w_after, b_after = _np(layer.weight), _np(layer.bias_vector())
@@ -191,37 +196,65 @@ class Engine:
         self._advance()
         return trace
 
+    @property
+    def _full_batch(self) -> int:
+        return min(self.spec.batch_size, self.dataset.n_train)
+
     def run(self, n_steps: int) -> np.ndarray:
         """Train ``n_steps`` batches without tracing; returns each step's batch loss.
 
-        The arithmetic is the same as ``step()``'s, so a replayed step gives the same numbers.
-        The norm of each layer's weight gradient is kept in ``last_grad_norms`` [n_steps, L].
+        Runs of full-sized batches, across epochs, go to the fused kernel in one call. The
+        norm of each layer's weight gradient is kept in ``last_grad_norms`` [n_steps, L].
         """
-        out = np.empty(n_steps, dtype=np.float64)
-        losses_t = torch.empty(n_steps, dtype=self.dtype, device=self.device)
-        norms_t = torch.empty((n_steps, self.n_layers), dtype=self.dtype, device=self.device)
-        grads = None
-        loss_name = self.spec.loss
-        for k in range(n_steps):
-            idx = self.batch_indices(self.epoch, self.batch_in_epoch)
-            x, t = self._x[idx], self._t[idx]
-            h = x
-            z = x
-            for layer in self.net.layers:
-                z = layer.pre_activation(h)
-                h = activations.apply(layer.activation, z)
-            loss = losses.per_sample(loss_name, h, t, z).mean()
-            self.optimizer.zero_grad(set_to_none=False)
-            loss.backward()
-            if grads is None:
-                grads = [layer.weight.grad for layer in self.net.layers]
-            norms_t[k] = torch.stack([g.norm() for g in grads])
-            self.optimizer.step()
-            losses_t[k] = loss.detach()
-            self._advance()
-        out[:] = losses_t.cpu().to(torch.float64).numpy()
-        self.last_grad_norms = norms_t.cpu().to(torch.float64).numpy()
-        return out
+        out, norms = [], []
+        self.trainer.pull(self.net)
+        done = 0
+        while done < n_steps:
+            rows, k, b = self._next_rows(min(n_steps - done, MAX_KERNEL_STEPS))
+            xs = self._x.index_select(0, rows).view(k, b, -1)
+            ts = self._t.index_select(0, rows).view(k, b, -1)
+            ys, zs, step_norms = self.trainer.train(xs, ts)
+            per = losses.per_sample(self.spec.loss, ys.flatten(0, 1), ts.flatten(0, 1),
+                                    zs.flatten(0, 1))  # fmt: skip
+            out.append(per.view(k, b).mean(dim=1))
+            norms.append(step_norms)
+            done += k
+        self.trainer.push(self.net)
+        if not out:
+            self.last_grad_norms = np.zeros((0, self.n_layers))
+            return np.zeros(0)
+        self.last_grad_norms = torch.cat(norms).cpu().to(torch.float64).numpy()
+        return torch.cat(out).cpu().to(torch.float64).numpy()
+
+    def _next_rows(self, limit: int) -> tuple[torch.Tensor, int, int]:
+        """The training rows of the next run of equal-sized batches (at most ``limit``, across
+        epochs), their count and size; advances the position past them."""
+        full = self._full_batch
+        per_epoch = self.batches_per_epoch
+        n_full = self.dataset.n_train // full  # the last batch of an epoch may be smaller
+        idx = self.batch_indices(self.epoch, self.batch_in_epoch)
+        if len(idx) != full:
+            start = (self.batch_in_epoch - 1) * full
+            self._advance_by(1)
+            return self._epoch_rows[start : start + len(idx)], 1, len(idx)
+        parts, k = [], 0
+        while k < limit:
+            self.batch_indices(self.epoch, self.batch_in_epoch)  # this epoch's rows
+            take = min(limit - k, n_full - self.batch_in_epoch + 1)
+            start = (self.batch_in_epoch - 1) * full
+            parts.append(self._epoch_rows[start : start + take * full])
+            k += take
+            self._advance_by(take)
+            if self.batch_in_epoch != 1 or n_full != per_epoch:
+                break  # stopped inside an epoch, or the next batch is a smaller one
+        rows = parts[0] if len(parts) == 1 else torch.cat(parts)
+        return rows, k, full
+
+    def _advance_by(self, k: int) -> None:
+        pos = self.batch_in_epoch - 1 + k
+        self.step_count += k
+        self.epoch += pos // self.batches_per_epoch
+        self.batch_in_epoch = pos % self.batches_per_epoch + 1
 
     # ----- evaluation ---------------------------------------------------------------------
     @torch.no_grad()
@@ -279,13 +312,13 @@ class Engine:
             epoch=self.epoch,
             batch_in_epoch=self.batch_in_epoch,
             params={k: v.detach().clone() for k, v in self.net.state_dict().items()},
-            optimizer=copy.deepcopy(self.optimizer.state_dict()),
+            optimizer=self.trainer.state(),
         )
 
     def set_state(self, state: EngineState) -> None:
         """Return to a state taken by ``get_state`` (of this engine or an identical one)."""
         self.net.load_state_dict(state.params)
-        self.optimizer.load_state_dict(copy.deepcopy(state.optimizer))
+        self.trainer.load_state(state.optimizer)
         self.step_count = state.step
         self.epoch = state.epoch
         self.batch_in_epoch = state.batch_in_epoch

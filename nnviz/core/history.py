@@ -20,6 +20,15 @@ DEFAULT_CACHE = 64
 MAX_KEYFRAMES = 1024  # each keyframe also costs a few KiB of Python objects
 
 
+def default_keyframe_spacing(engine: Engine) -> int:
+    """Steps between keyframes: wide for small networks, whose steps replay in microseconds
+    (256 steps of the 2-8×6-1 playground network replay in about 12 ms), narrow for big ones."""
+    work = engine.spec.n_parameters * min(engine.spec.batch_size, max(engine.dataset.n_train, 1))
+    if work <= 50_000:
+        return 256
+    return 64 if work <= 1_000_000 else 16
+
+
 class History:
     """Records an engine's steps; ``trace(s)`` returns step ``s`` (from 1) exactly as it ran."""
 
@@ -28,11 +37,11 @@ class History:
         engine: Engine,
         keyframe_budget: int = DEFAULT_KEYFRAME_BUDGET,
         cache_size: int = DEFAULT_CACHE,
-        keyframe_every: int = 16,
+        keyframe_every: int | None = None,
     ) -> None:
         self.engine = engine
         self.cache_size = cache_size
-        self.keyframe_every = keyframe_every
+        self.keyframe_every = keyframe_every or default_keyframe_spacing(engine)
         self.keyframe_budget = keyframe_budget
         self._losses = np.empty(1024, dtype=np.float64)
         self._epochs = np.empty(1024, dtype=np.int32)
