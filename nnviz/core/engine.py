@@ -16,8 +16,6 @@ from nnviz.core.model import TORCH_DTYPES, Network, build
 from nnviz.core.spec import NetworkSpec
 from nnviz.core.trace import LayerTrace, StepTrace
 
-MAX_KERNEL_STEPS = 4096  # steps per kernel call (bounds its output buffers)
-
 
 @dataclass
 class EngineState:
@@ -210,7 +208,7 @@ class Engine:
         self.trainer.pull(self.net)
         done = 0
         while done < n_steps:
-            rows, k, b = self._next_rows(min(n_steps - done, MAX_KERNEL_STEPS))
+            rows, k, b = self._next_rows(min(n_steps - done, self.trainer.max_steps_per_call))
             xs = self._x.index_select(0, rows).view(k, b, -1)
             ts = self._t.index_select(0, rows).view(k, b, -1)
             ys, zs, step_norms = self.trainer.train(xs, ts)

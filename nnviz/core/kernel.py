@@ -39,7 +39,8 @@ ACTIVATION_CODES = {
 LOSS_CODES = {"half_sse": 0, "sse": 0, "mse": 0, "bce": 1, "cross_entropy": 2}
 OPTIMIZER_CODES = {"sgd": 0, "momentum": 1, "adam": 2}
 ALIGN = 16  # elements: 64 bytes of float32, 128 of float64
-GRAD_ROWS_LIMIT = 1 << 20  # keep per-step gradients for norms only while K·P stays this small
+GRAD_ROWS_LIMIT = 1 << 20
+MAX_STEPS_PER_CALL = 4096  # keep per-step gradients for norms only while K·P stays this small
 
 
 def _activate(code: int, z: torch.Tensor, out: torch.Tensor, slope: float) -> None:
@@ -246,6 +247,12 @@ class FusedTrainer:
         self.buf1 = torch.zeros(size if n_buffers >= 1 else 0, dtype=dtype, device=device)
         self.buf2 = torch.zeros(size if n_buffers >= 2 else 0, dtype=dtype, device=device)
         self.opt_step = 0
+
+    @property
+    def max_steps_per_call(self) -> int:
+        """Steps per ``train`` call that keep each step's gradient for the norms afterwards
+        (cheaper than norms inside the loop) within GRAD_ROWS_LIMIT; at least 1."""
+        return max(1, min(MAX_STEPS_PER_CALL, GRAD_ROWS_LIMIT // self.flat.numel()))
 
     @property
     def n_layers(self) -> int:
