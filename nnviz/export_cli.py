@@ -42,6 +42,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--grid", default="1x1", help="PDF: phases per page as COLSxROWS")
     p.add_argument("--frame-ms", type=int, default=800, help="GIF: milliseconds per frame")
     p.add_argument("--transparent", action="store_true", help="PNG: transparent background")
+    p.add_argument(
+        "--png-quality",
+        type=int,
+        metavar="Q",
+        help="PNG: 0 (smallest files, slowest) to 100 (no compression), all lossless; "
+        "default: the fastest compression",
+    )
     p.add_argument("--force", action="store_true", help="write into a non-empty output folder")
     p.add_argument("--device", choices=("cpu", "cuda", "auto"))
     p.add_argument("--dtype", choices=("float32", "float64"))
@@ -82,6 +89,8 @@ def run_export(argv: list[str]) -> int:
         raise NnvizError(f"--decimals must be between 0 and 10, found {ns.decimals}")
     if not 20 <= ns.frame_ms <= 60_000:
         raise NnvizError(f"--frame-ms must be between 20 and 60000, found {ns.frame_ms}")
+    if ns.png_quality is not None and not 0 <= ns.png_quality <= 100:
+        raise NnvizError(f"--png-quality must be between 0 and 100, found {ns.png_quality}")
     width, height = _size(ns.size)
     grid = _size(ns.grid, "--grid")
     out = Path(ns.out)
@@ -119,6 +128,7 @@ def run_export(argv: list[str]) -> int:
         grid=grid,
         frame_ms=ns.frame_ms,
         transparent=ns.transparent,
+        png_quality=ns.png_quality,
     )
     doc = {
         "network": spec.to_json(),

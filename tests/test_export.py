@@ -120,6 +120,7 @@ def test_neuron_formulas_drawn(tmp_path):
         (["--neuron", "9:1"], "--neuron"),
         (["--neuron", "1:7"], "has 2 neurons"),
         (["--steps", "0"], "--steps"),
+        (["--png-quality", "101"], "--png-quality"),
     ],
 )
 def test_bad_options(tmp_path, args, words):
@@ -155,3 +156,15 @@ def test_non_empty_folder_needs_force(tmp_path):
     assert (out / "keep.txt").read_text() == "mine"
     assert main(["export", "xor", "--out", str(out), "--force", "--size", "320x200"]) == 0
     assert (out / "keep.txt").exists()
+
+
+def test_png_quality_option(tmp_path):
+    sizes = []
+    for q in ("0", "100"):
+        out = tmp_path / q
+        args = ["export", "xor", "--out", str(out), "--size", "480x270", "--png-quality", q]
+        assert main([*args, "--phases", "update"]) == 0
+        (png,) = out.glob("*.png")
+        sizes.append(png.stat().st_size)
+        assert QImage(str(png)).size().width() == 480
+    assert sizes[0] < sizes[1]  # 100 stores the pixels uncompressed

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QSettings
 
-from nnviz.core.analysis import evaluate
+from nnviz.core.analysis import evaluate, output_grid
 from nnviz.core.netfile import load
 from nnviz.gui.main_window import MainWindow
 from nnviz.gui.plots import (
@@ -154,3 +154,99 @@ def test_loss_axis_shows_plain_numbers(win, qtbot):
     ax = d.plot.getAxis("left")
     assert ax.autoSIPrefixScale == 1.0 and ax.scale == 1.0
     assert "0.2" in " ".join(ax.tickStrings([0.29, 0.30], ax.scale * ax.autoSIPrefixScale, 0.01))
+
+
+def test_docks_redraw_after_the_canvas_and_skip_phase_changes(win, qtbot):
+    from PySide6.QtCore import QEvent, QObject
+
+    w = win("spiral")
+    d = dock(w, LossDock)
+    log = []
+    refresh = d.refresh
+
+    def counted():
+        log.append(("loss", w.session.step))
+        refresh()
+
+    d.refresh = counted
+
+    class Paints(QObject):
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Type.Paint:
+                log.append(("canvas", w.session.step))
+            return False
+
+    paints = Paints()
+    w.canvas.installEventFilter(paints)
+    w.canvas.update()
+    qtbot.waitUntil(lambda: ("canvas", 0) in log)  # the window has settled
+    log.clear()
+    w.session.next_phase()  # trains step 1
+    assert ("loss", 1) not in log  # not before the canvas has painted
+    qtbot.waitUntil(lambda: ("loss", 1) in log)
+    assert log.index(("canvas", 1)) < log.index(("loss", 1))
+    for _ in range(3):  # more phases of the same step: the loss curve has nothing new to show
+        painted = len(log)
+        w.session.next_phase()
+        qtbot.waitUntil(lambda painted=painted: len(log) > painted)
+    qtbot.waitUntil(lambda: not d._pending.isActive())
+    assert [e for e in log if e[0] == "loss"] == [("loss", 1)]
+    w.session.prev_step()  # back to before training: the marker moves
+    qtbot.waitUntil(lambda: ("loss", 0) in log)
+
+
+def image_rect(d):
+    r = d.image.mapRectToParent(d.image.boundingRect())
+    return [r.left(), r.top(), r.width(), r.height()]
+
+
+def grid_rect(g):
+    return [g.x0, g.y0, g.x1 - g.x0, g.y1 - g.y0]
+
+
+def test_boundary_is_coarse_while_playing_and_sharp_after(win, qtbot):
+    w = win("spiral")
+    d = dock(w, BoundaryDock)
+    w.session.play()
+    qtbot.waitUntil(
+        lambda: d.grid is not None and d.grid.outputs.shape[0] == d.LIVE_RESOLUTION,
+        timeout=20000,
+    )
+    assert image_rect(d) == pytest.approx(grid_rect(d.grid))  # the coarse image fills the plane
+    w.session.pause()
+    qtbot.waitUntil(lambda: d.grid.outputs.shape[0] == d.RESOLUTION)
+    assert image_rect(d) == pytest.approx(grid_rect(d.grid))
+    expect = output_grid(w.session.engine, d.RESOLUTION)  # the output after the last step
+    np.testing.assert_array_equal(d.grid.outputs, expect.outputs)
+
+
+def test_thinned_loss_curve_keeps_each_runs_extremes():
+    from nnviz.gui.lossplot import peak_thin
+
+    rng = np.random.default_rng(0)
+    values = rng.random(100_003)
+    values[[7, 500]] = np.nan, np.inf
+    xs, ys = peak_thin(values, 4000)
+    assert len(xs) <= 4000 and np.all(np.isfinite(ys)) and np.all(np.diff(xs) >= 0)
+    finite = values[np.isfinite(values)]
+    assert ys.min() == finite.min() and ys.max() == finite.max()
+    assert xs[0] >= 1 and xs[-1] <= len(values)
+    short = values[:50]
+    xs, ys = peak_thin(short, 4000)  # short curves: every finite point as it is
+    ok = np.isfinite(short)
+    np.testing.assert_array_equal(xs, np.arange(1, 51)[ok])
+    np.testing.assert_array_equal(ys, short[ok])
+
+
+def test_loss_curve_has_every_point_again_after_play(win, qtbot, monkeypatch):
+    from nnviz.gui import lossplot
+
+    monkeypatch.setattr(lossplot, "LIVE_POINTS", 40)
+    w = win("spiral")
+    d = dock(w, LossDock)
+    w.session.play()
+    qtbot.waitUntil(lambda: w.session.n_steps > 200, timeout=20000)
+    qtbot.waitUntil(lambda: 0 < len(d.batch_curve.getOriginalDataset()[0]) <= 40)
+    w.session.pause()
+    xs, ys = d.batch_curve.getOriginalDataset()
+    np.testing.assert_array_equal(ys, w.session.history.losses())

@@ -14,7 +14,15 @@ from nnviz.core.engine import Engine
 from nnviz.core.netfile import load
 from nnviz.core.phases import phase_names
 from nnviz.core.spec import from_dict
-from nnviz.render.export import render_image, save_pdf, save_png, save_svg
+from nnviz.render.export import (
+    PNG_QUALITY,
+    drop_alpha,
+    encode_png,
+    render_image,
+    save_pdf,
+    save_png,
+    save_svg,
+)
 from nnviz.render.renderer import EDGE_BUDGET, NetworkRenderer
 from nnviz.render.scene import LABEL_MODES, SceneState
 from nnviz.render.theme import THEMES, get_theme
@@ -313,6 +321,69 @@ def test_render_image_options(tmp_path):
     assert QColor.fromRgba(clear.pixel(1, 150)).alpha() == 0
     save_png(st, tmp_path / "a.png", 400, 300, transparent=True)
     assert QImage(str(tmp_path / "a.png")).hasAlphaChannel()
+
+
+def _same_pixels(a, b):
+    fmt = QImage.Format.Format_ARGB32
+    return a.convertToFormat(fmt) == b.convertToFormat(fmt)
+
+
+@pytest.mark.parametrize("quality", [0, PNG_QUALITY, 100])
+def test_png_is_lossless_and_opaque_frames_have_no_alpha(tmp_path, quality):
+    st = scene_for("spiral", phase="backward-L2", selection=("neuron", 2, 3))
+    save_png(st, tmp_path / "a.png", 640, 360, quality=quality)
+    back = QImage(str(tmp_path / "a.png"))
+    assert not back.hasAlphaChannel()  # stored as RGB: a quarter less to compress
+    assert _same_pixels(back, render_image(st, 640, 360))
+    save_png(st, tmp_path / "t.png", 640, 360, transparent=True, quality=quality)
+    back = QImage(str(tmp_path / "t.png"))
+    assert back.hasAlphaChannel()
+    assert _same_pixels(back, render_image(st, 640, 360, transparent=True))
+
+
+def test_png_quality_trades_size_only(tmp_path):
+    st = scene_for("spiral", phase="update")
+    sizes = {}
+    for q in (0, PNG_QUALITY, 100):
+        save_png(st, tmp_path / f"{q}.png", 800, 450, quality=q)
+        sizes[q] = (tmp_path / f"{q}.png").stat().st_size
+    assert max(sizes[0], sizes[PNG_QUALITY]) < sizes[100] / 3  # 100: stored uncompressed
+    first = QImage(str(tmp_path / "0.png"))
+    assert all(QImage(str(tmp_path / f"{q}.png")) == first for q in sizes)
+
+
+def test_drop_alpha_only_relabels_opaque_images():
+    img = render_image(scene_for(phase="loss"), 320, 200)
+    before = raw(img)
+    assert drop_alpha(img) and img.format() == QImage.Format.Format_RGB32
+    assert raw(img) == before  # the same bytes
+    clear = render_image(scene_for(phase="loss"), 320, 200, transparent=True)
+    assert not drop_alpha(clear)
+    assert clear.format() == QImage.Format.Format_ARGB32_Premultiplied
+    assert encode_png(clear).startswith(b"\x89PNG")
+
+
+def test_layers_in_strip_images_repaint_like_a_fresh_renderer():
+    """Big layers go through the strip cache; a warm renderer (cache hits, each new step's
+    misses) paints exactly what a fresh one and the exporter do."""
+    spec = from_dict(
+        {
+            "layers": [784, 128, 64, 10],
+            "activations": ["relu", "relu", "softmax"],
+            "loss": "cross_entropy",
+            "data": {"inputs": [[0.5] * 784, [0.25] * 784], "targets": [1, 2]},
+            "batch_size": 2,
+        }
+    )
+    eng = Engine(spec)
+    warm = NetworkRenderer()
+    for _ in range(2):
+        tr = eng.step()
+        for phase in (0, 1, 4, 7, 0):
+            st = SceneState(sizes=tuple(spec.layers), trace=tr, phase=phase)
+            a, info = paint(st, 800, 450, renderer=warm)
+            assert info.aggregated
+            assert raw(a) == raw(paint(st, 800, 450)[0]) == raw(render_image(st, 800, 450))
 
 
 def test_svg_parses(tmp_path):

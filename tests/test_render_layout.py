@@ -130,6 +130,26 @@ def test_robust_scale_is_never_zero():
     assert robust_scale(v) == pytest.approx(1.0)
 
 
+@pytest.mark.parametrize(
+    "values",
+    [
+        np.abs(np.random.default_rng(0).normal(size=60_000)),
+        np.repeat(np.linspace(0.0, 1.0, 200), 300),  # few distinct values, many repeats
+        np.sort(np.abs(np.random.default_rng(1).standard_cauchy(size=40_000))),
+        np.r_[np.zeros(59_000), np.random.default_rng(2).random(1_000)],  # mostly zeros
+        np.r_[np.zeros(50_000), np.full(3_000, 0.5), np.random.default_rng(4).random(500)],
+        np.random.default_rng(3).random(30_000).astype(np.float32),
+    ],
+)
+def test_robust_scale_is_the_exact_98th_percentile_of_big_arrays(values):
+    k = int(0.98 * (values.size - 1))
+    expected = float(np.partition(values, k)[k])
+    if expected <= 1e-12:  # nearly all zeros: the largest value sets the scale
+        expected = float(values.max())
+    assert robust_scale(values) == expected
+    assert robust_scale(-values) == expected
+
+
 def test_themes():
     assert set(THEMES) == {"light", "dark", "lecture-light", "lecture-dark"}
     for th in THEMES.values():

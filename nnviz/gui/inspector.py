@@ -84,6 +84,7 @@ class InspectorDock(QDockWidget):
         self.check_result.setWordWrap(True)
         layout.addWidget(self.check_result)
         self.setWidget(body)
+        self._shown: str | None = None
         session.changed.connect(self.refresh)
         self.refresh()
 
@@ -95,10 +96,10 @@ class InspectorDock(QDockWidget):
         self.sample_box.setValue(self.session.sample + 1)
         self.sample_box.blockSignals(False)
         self.sample_box.setEnabled(batch > 1)
-        lines = inspector_lines(self.session, self.decimals)
-        self.text.setHtml(
-            "<div style='white-space: pre-wrap'>" + html.escape("\n".join(lines)) + "</div>"
-        )
+        text = "\n".join(inspector_lines(self.session, self.decimals))
+        if text != self._shown:  # the same text again would be laid out and painted again
+            self._shown = text
+            self.text.setHtml("<div style='white-space: pre-wrap'>" + html.escape(text) + "</div>")
         sel = self.session.selection
         self.check_button.setEnabled(
             tr is not None and sel is not None and (sel.kind == "edge" or sel.layer > 0)

@@ -4,15 +4,12 @@ function, gradient sizes per layer, tensor shapes. Each follows the session's st
 from __future__ import annotations
 
 import html
-import time
 
 import numpy as np
 import pyqtgraph as pg
 import torch
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QDockWidget,
     QHBoxLayout,
     QLabel,
     QTableWidget,
@@ -23,141 +20,23 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.core import activations
-from nnviz.core.analysis import output_grid, tensor_shapes
+from nnviz.core.analysis import tensor_shapes
+from nnviz.gui.boundary import BoundaryDock
+from nnviz.gui.dockbase import CLASS_COLOURS, LIVE_INTERVAL_S, style_plot
+from nnviz.gui.dockbase import Dock as _Dock
+from nnviz.gui.lossplot import LossDock
 from nnviz.gui.session import Session
 
-LIVE_INTERVAL_S = 0.1  # heavy views refresh at most this often while playing
-CLASS_COLOURS = [
-    "#2166ac",
-    "#c25a00",
-    "#1a7f37",
-    "#8250df",
-    "#d1008f",
-    "#6e7781",
-    "#b8860b",
-    "#00a3a3",
-    "#7f3f00",
-    "#333333",
+__all__ = [
+    "LIVE_INTERVAL_S",
+    "ActivationDock",
+    "BoundaryDock",
+    "GradientsDock",
+    "LossDock",
+    "MetricsDock",
+    "ShapesDock",
+    "make_docks",
 ]
-
-
-def style_plot(plot: pg.PlotWidget, dark: bool) -> None:
-    plot.setBackground("#17191c" if dark else "#ffffff")
-    fg = "#e8eaed" if dark else "#1f2328"
-    for axis in ("left", "bottom"):
-        ax = plot.getAxis(axis)
-        ax.enableAutoSIPrefix(False)  # plain numbers: losses of 0.3 read as 0.3, not 300 m
-        ax.autoSIPrefixScale = 1.0
-        ax.setScale(1.0)
-        ax.setPen(fg)
-        ax.setTextPen(fg)
-
-
-class _Dock(QDockWidget):
-    """A dock that refreshes when the session changes, throttled while training plays."""
-
-    def __init__(self, title: str, session: Session, parent=None) -> None:
-        super().__init__(title, parent)
-        self.setObjectName(title.lower().replace(" ", "_"))
-        self.session = session
-        self.dark = False
-        self._last = 0.0
-        self._pending = QTimer(self)
-        self._pending.setSingleShot(True)
-        self._pending.timeout.connect(self.refresh)
-        session.changed.connect(self._changed)
-        self.visibilityChanged.connect(lambda visible: visible and self.refresh())
-
-    def shown(self) -> bool:
-        """Visible and not hidden behind another tab."""
-        return self.isVisible() and not self.visibleRegion().isEmpty()
-
-    def _changed(self) -> None:
-        if not self.shown():
-            return
-        now = time.perf_counter()
-        if self.session.playing and now - self._last < LIVE_INTERVAL_S:
-            if not self._pending.isActive():
-                self._pending.start(int(LIVE_INTERVAL_S * 1000))
-            return
-        self._last = now
-        self.refresh()
-
-    def set_dark(self, dark: bool) -> None:
-        self.dark = dark
-        self.refresh()
-
-    def refresh(self) -> None:  # pragma: no cover - overridden
-        raise NotImplementedError
-
-
-class LossDock(_Dock):
-    """Batch loss per step (or its mean per epoch) and the whole-set train and test losses."""
-
-    def __init__(self, session: Session, parent=None) -> None:
-        super().__init__("Loss", session, parent)
-        body = QWidget()
-        lay = QVBoxLayout(body)
-        row = QHBoxLayout()
-        self.per_epoch = QCheckBox("per epoch")
-        self.log = QCheckBox("log scale")
-        for box in (self.per_epoch, self.log):
-            box.toggled.connect(self.refresh)
-            row.addWidget(box)
-        row.addStretch(1)
-        lay.addLayout(row)
-        self.plot = pg.PlotWidget()
-        self.plot.setDownsampling(auto=True, mode="peak")
-        self.plot.setClipToView(True)
-        self.plot.addLegend(offset=(-10, 10))
-        self.batch_curve = self.plot.plot(name="batch loss", pen=pg.mkPen("#9aa0a6", width=1))
-        self.train_curve = self.plot.plot(
-            name="training set",
-            pen=pg.mkPen("#2166ac", width=2),
-            symbol="o",
-            symbolSize=5,
-            symbolBrush="#2166ac",
-        )
-        self.test_curve = self.plot.plot(
-            name="test set",
-            pen=pg.mkPen("#c25a00", width=2),
-            symbol="o",
-            symbolSize=5,
-            symbolBrush="#c25a00",
-        )
-        self.marker = pg.InfiniteLine(angle=90, pen=pg.mkPen("#d1008f", width=1))
-        self.plot.addItem(self.marker)
-        self.plot.setLabel("bottom", "step")
-        self.plot.setLabel("left", "loss")
-        lay.addWidget(self.plot)
-        self.setWidget(body)
-
-    def refresh(self) -> None:
-        s = self.session
-        style_plot(self.plot, self.dark)
-        self.plot.setLogMode(y=self.log.isChecked())
-        losses = s.history.losses()
-        steps = np.arange(1, len(losses) + 1)
-        finite = np.isfinite(losses)
-        if self.per_epoch.isChecked() and len(losses):
-            epochs = s.history.epochs()
-            count = np.bincount(epochs[finite])
-            total = np.bincount(epochs[finite], weights=losses[finite])
-            ok = count > 0
-            xs = np.nonzero(ok)[0]
-            self.batch_curve.setData(xs, total[ok] / count[ok])
-            self.plot.setLabel("bottom", "epoch")
-        else:
-            self.batch_curve.setData(steps[finite], losses[finite])
-            self.plot.setLabel("bottom", "step")
-        if s.step:
-            s.evaluation()
-        pts = [p for p in s.eval_points if p.step > 0] if not self.per_epoch.isChecked() else []
-        self.train_curve.setData([p.step for p in pts], [p.train_loss for p in pts])
-        test = [p for p in pts if np.isfinite(p.test_loss)]
-        self.test_curve.setData([p.step for p in test], [p.test_loss for p in test])
-        self.marker.setVisible(not self.per_epoch.isChecked() and s.step > 0)
-        self.marker.setValue(s.step)
 
 
 class MetricsDock(_Dock):
@@ -183,6 +62,9 @@ class MetricsDock(_Dock):
         row.addLayout(right, 1)
         lay.addLayout(row)
         self.setWidget(body)
+
+    def view_key(self) -> tuple:
+        return (self.session.step,)
 
     def refresh(self) -> None:
         s = self.session
@@ -228,86 +110,6 @@ class MetricsDock(_Dock):
                 self.confusion.setItem(i, j, item)
 
 
-class BoundaryDock(_Dock):
-    """The network's output over the input plane, with the training (filled) and test (hollow)
-    points; only for networks with two inputs."""
-
-    RESOLUTION = 200
-
-    def __init__(self, session: Session, parent=None) -> None:
-        super().__init__("Decision boundary", session, parent)
-        body = QWidget()
-        lay = QVBoxLayout(body)
-        self.note = QLabel()
-        self.note.setWordWrap(True)
-        lay.addWidget(self.note)
-        self.plot = pg.PlotWidget()
-        self.plot.setAspectLocked(True)
-        self.image = pg.ImageItem()
-        self.plot.addItem(self.image)
-        self.train_pts = pg.ScatterPlotItem(size=7, pen=pg.mkPen("#000000", width=0.5))
-        self.test_pts = pg.ScatterPlotItem(size=7, brush=pg.mkBrush(0, 0, 0, 0))
-        self.plot.addItem(self.train_pts)
-        self.plot.addItem(self.test_pts)
-        lay.addWidget(self.plot)
-        self.setWidget(body)
-        self.grid = None
-        self._points_of = None
-
-    def refresh(self) -> None:
-        s = self.session
-        style_plot(self.plot, self.dark)
-        ds = s.engine.dataset
-        if ds.n_inputs != 2:
-            self.note.setText(
-                f"The decision boundary is drawn for networks with 2 inputs; this "
-                f"one has {ds.n_inputs}, so its input space cannot be shown as a plane."
-            )
-            self.plot.setVisible(False)
-            return
-        self.plot.setVisible(True)
-        grid = output_grid(s.engine_after_shown(), self.RESOLUTION)
-        self.grid = grid
-        out = grid.outputs
-        if out.shape[2] == 1:
-            v = out[:, :, 0]
-            lo, hi = (-1.0, 1.0) if s.spec.activations[-1] == "tanh" else (0.0, 1.0)
-            if s.engine.dataset.task == "regression":
-                lo, hi = float(v.min()), float(v.max()) + 1e-12
-            t = np.clip((v - lo) / (hi - lo), 0, 1)[..., None]
-            blue, orange = np.array([33, 102, 172]), np.array([194, 90, 0])
-            white = np.array([247, 247, 247])
-            rgb = np.where(
-                t < 0.5, blue + (white - blue) * (t * 2), white + (orange - white) * (t * 2 - 1)
-            )
-        else:
-            cls = out.argmax(axis=2)
-            conf = out.max(axis=2)[..., None]
-            cols = np.array([pg.mkColor(c).getRgb()[:3] for c in CLASS_COLOURS], dtype=float)
-            rgb = 247 + (cols[cls % len(cols)] - 247) * (0.25 + 0.6 * conf)
-        self.image.setImage(np.transpose(rgb.astype(np.uint8), (1, 0, 2)), levels=(0, 255))
-        self.image.setRect(grid.x0, grid.y0, grid.x1 - grid.x0, grid.y1 - grid.y0)
-        self.note.setText(
-            f"Network output over the input plane after step {s.step} "
-            f"({self.RESOLUTION}×{self.RESOLUTION} points); filled: training, "
-            "hollow: test"
-        )
-        if self._points_of is ds:  # the points only change with the data
-            return
-        self._points_of = ds
-        for item, x, labels in (
-            (self.train_pts, ds.x_train, ds.labels_train),
-            (self.test_pts, ds.x_test, ds.labels_test),
-        ):
-            if labels is None:
-                labels = np.zeros(len(x), dtype=int)
-            colours = [CLASS_COLOURS[int(c) % len(CLASS_COLOURS)] for c in labels]
-            if item is self.train_pts:
-                item.setData(x[:, 0], x[:, 1], brush=[pg.mkBrush(c) for c in colours])
-            else:
-                item.setData(x[:, 0], x[:, 1], pen=[pg.mkPen(c, width=1.5) for c in colours])
-
-
 class ActivationDock(_Dock):
     """σ and σ' of the selected neuron's layer, with the neuron's operating point on both."""
 
@@ -322,6 +124,14 @@ class ActivationDock(_Dock):
         self.plot.setLabel("bottom", "z")
         self.setWidget(self.plot)
         self.z = torch.linspace(-6, 6, 241, dtype=torch.float64)
+        self.restyle()
+
+    def view_key(self) -> tuple:
+        s = self.session
+        return (s.step, s.selection, s.sample)
+
+    def restyle(self) -> None:
+        style_plot(self.plot, self.dark)
 
     def layer(self) -> int:
         sel = self.session.selection
@@ -331,7 +141,6 @@ class ActivationDock(_Dock):
 
     def refresh(self) -> None:
         s = self.session
-        style_plot(self.plot, self.dark)
         li = self.layer()
         name = s.spec.activations[li - 1]
         a, d = activations.curve(name, self.z)
@@ -370,11 +179,17 @@ class GradientsDock(_Dock):
         lay.addWidget(self.hist, 1)
         self.setWidget(body)
         self.curves: list = []
+        self.restyle()
+
+    def view_key(self) -> tuple:
+        return (self.session.step, self.session.selection)
+
+    def restyle(self) -> None:
+        style_plot(self.norms, self.dark)
+        style_plot(self.hist, self.dark)
 
     def refresh(self) -> None:
         s = self.session
-        style_plot(self.norms, self.dark)
-        style_plot(self.hist, self.dark)
         norms = s.history.grad_norms()
         n_layers = len(s.spec.layers) - 1
         if len(self.curves) != n_layers:
@@ -427,6 +242,9 @@ class ShapesDock(_Dock):
         super().__init__("Tensor shapes", session, parent)
         self.text = QTextBrowser()
         self.setWidget(self.text)
+
+    def view_key(self) -> tuple:
+        return (self.session.step, self.session.phase)
 
     def refresh(self) -> None:
         s = self.session

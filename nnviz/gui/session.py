@@ -2,7 +2,7 @@
 
 Views hold a Session, connect to its signals and call its methods; it never draws anything.
 Training for "play" runs in short timer slices on the GUI thread, each bounded in time, so the
-window never freezes; redraw notifications are capped to the display rate.
+window never freezes; frames (redraw notifications) are paced by ``nnviz.gui.pacing``.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from nnviz.core.phases import phase_names
 from nnviz.core.session_file import Edit, SessionData
 from nnviz.core.spec import NetworkSpec
 from nnviz.core.trace import StepTrace
+from nnviz.gui.pacing import PLAY_SLICE_S, Pacer
+from nnviz.gui.threads import view_threads
 
-PLAY_SLICE_S = 0.012
-REDRAW_INTERVAL_S = 1 / 60
 SPEEDS = {"1 step/s": 1, "10 steps/s": 10, "100 steps/s": 100, "as fast as possible": 0}
 
 
@@ -56,7 +56,7 @@ class Session(QObject):
         super().__init__()
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._play_tick)
-        self._last_redraw = 0.0
+        self._pacer = Pacer()
         self._steps_per_second = 0
         self._credit = 0.0
         self._last_tick = 0.0
@@ -218,12 +218,17 @@ class Session(QObject):
         self._credit = 0.0
         self._last_tick = time.perf_counter()
         if not self._timer.isActive():
+            self._pacer.start()
             self._timer.start(0 if steps_per_second == 0 else 5)
             self.playing_changed.emit(True)
 
     def pause(self) -> None:
         if self._timer.isActive():
             self._timer.stop()
+            if self._pacer.stale:  # steps trained since the last frame: show where play stopped
+                self._pacer.stale = False
+                self.history_grew.emit(self.n_steps)
+                self.changed.emit()
             self.playing_changed.emit(False)
 
     def toggle_play(self, steps_per_second: int = 0) -> None:
@@ -233,7 +238,11 @@ class Session(QObject):
             self.play(steps_per_second)
 
     def _play_tick(self) -> None:
+        """One timer slice of play: train for a bounded time; when a frame is due, end on a
+        traced step (the views draw it without a replay) and tell the views."""
         now = time.perf_counter()
+        pacer = self._pacer
+        pacer.begin_tick(now)
         if self._steps_per_second:
             self._credit += (now - self._last_tick) * self._steps_per_second
             self._last_tick = now
@@ -245,21 +254,21 @@ class Session(QObject):
             budget = 1 << 30
         if self.step < self.n_steps:  # playing from an earlier step: continue from there
             self._rewind(self.step)
-        done, chunk = 0, 1
-        start = time.perf_counter()
-        while done < budget and time.perf_counter() - start < PLAY_SLICE_S:
-            k = min(chunk, budget - done)
-            self.history.run(k)
-            done += k
-            chunk = min(chunk * 2, 256)
+        paced = bool(self._steps_per_second)  # a set number of steps per second
+        end = now + PLAY_SLICE_S if paced else pacer.slice_end(now)
+        pacer.train(self.history.run, budget - 1, end)
+        t = time.perf_counter()
+        frame = pacer.interval_passed(t) if paced else pacer.frame_due(t)
+        if frame:  # the last step: traced when the views are about to draw it
+            self.history.step()
+            pacer.traced(time.perf_counter() - t)
+        else:
+            self.history.run(1)
         self.step = self.n_steps
         self.phase = len(self.phases) - 1
-        if not self._check_finite():
-            self.history_grew.emit(self.n_steps)
-            self.changed.emit()
-            return
-        if now - self._last_redraw >= REDRAW_INTERVAL_S:
-            self._last_redraw = now
+        pacer.stale = True
+        if self._check_finite() and frame:  # (a diverged run pauses, which shows the step)
+            pacer.drawn(time.perf_counter())
             self.history_grew.emit(self.n_steps)
             self.changed.emit()
 
@@ -315,7 +324,9 @@ class Session(QObject):
         if cached is not None:
             return cached
         engine = self.engine if self.step == self.n_steps else self.history.engine_after(self.step)
-        ev = evaluate(engine, self.step)
+        ds = engine.dataset
+        with view_threads(ds.n_train + ds.n_test, self.spec.n_parameters):
+            ev = evaluate(engine, self.step)
         if len(self._evals) > 256:
             self._evals.clear()
         self._evals[self.step] = ev

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnviz.render.colormap import robust_scale
+from nnviz.render.colormap import scale_of_abs
 from nnviz.render.scene import QUANTITY_TEXT, SceneState
 
 
@@ -41,12 +41,17 @@ def stats_of(arr: np.ndarray, cache: bool = True) -> Stats:
     if hit is not None and hit[0]() is arr:
         _STATS.move_to_end(id(arr))
         return hit[1]
-    v = np.asarray(arr, dtype=np.float64)
-    finite = v[np.isfinite(v)]
+    v = np.ravel(arr)
+    if v.dtype.kind != "f":
+        v = v.astype(np.float64)
+    finite = np.isfinite(v)
+    if not finite.all():
+        v = v[finite]
+    mags = np.abs(v)
     st = Stats(
-        scale=robust_scale(finite),
-        mean=float(finite.mean()) if finite.size else 0.0,
-        mean_abs=float(np.abs(finite).mean()) if finite.size else 0.0,
+        scale=scale_of_abs(mags),
+        mean=float(v.mean(dtype=np.float64)) if v.size else 0.0,
+        mean_abs=float(mags.mean(dtype=np.float64)) if v.size else 0.0,
     )
     if cache:
         _STATS[id(arr)] = (weakref.ref(arr), st)

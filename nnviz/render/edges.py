@@ -9,20 +9,21 @@ import weakref
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QImage, QPainter, QPen, QPolygonF
 
 from nnviz.core.explain import fmt
 from nnviz.render.colormap import diverging_rgb
 from nnviz.render.display import Display, EdgeData
 from nnviz.render.layout import LayerLayout, Layout
-from nnviz.render.paintkit import Kit, qcolor, unit_normals
+from nnviz.render.paintkit import Kit, qcolor
 from nnviz.render.scene import SceneState
 from nnviz.render.theme import Theme
 
 EDGE_BUDGET = 1500  # most edges drawn per weight layer
 WIDTH_BUCKETS = 8
 FLOW_MARKS_MAX = 16  # a chevron on each of the phase's edges up to this many edges
+STRIP_MIN_EDGES = 128  # weight layers with more drawn pairs of neurons go through strip images
 
 
 @dataclass
@@ -47,6 +48,28 @@ def edge_widths(s: float, th: Theme, n_drawn: int, active: bool = True) -> np.nd
     return np.maximum(top * (np.arange(WIDTH_BUCKETS) + 1) / WIDTH_BUCKETS, min(floor, top))
 
 
+def _pens(kit: Kit, th: Theme, s: float, n_drawn: int, active: bool) -> list[QPen]:
+    """The pen of each (width bucket, sign) group: index bucket·3 + sign, sign 0 negative,
+    1 positive, 2 NaN/Inf (the error colour)."""
+    key = (th, s, n_drawn, active)
+    hit = _PENS.get(key)
+    if hit is None:
+        widths = edge_widths(s, th, n_drawn, active).tolist()
+        hit = []
+        for bk in range(WIDTH_BUCKETS):
+            strength = edge_strength(bk, active)
+            for colour in (th.negative, th.positive):
+                hit.append(kit.pen(kit.blended(colour, th.background, strength), widths[bk]))
+            hit.append(kit.pen(kit.colour(th.error), widths[bk]))
+        if len(_PENS) > 256:
+            _PENS.clear()
+        _PENS[key] = hit
+    return hit
+
+
+_PENS: dict[tuple, list[QPen]] = {}
+
+
 def edge_strength(bucket: int, active: bool) -> float:
     """How strongly a bucket's colour is laid over the background (1 = the palette's end)."""
     rel = (bucket + 1) / WIDTH_BUCKETS
@@ -66,8 +89,10 @@ def draw_edges(
     """All weight layers. Returns per-layer summaries (None where nothing was left out), edges
     drawn, edges in all, and whether any layer was thinned or folded.
 
-    On fast (raster) devices each weight layer is drawn once into a transparent strip image that
-    is reused while its look is unchanged (stepping a phase changes one or two layers)."""
+    On fast (raster) devices a weight layer of more than STRIP_MIN_EDGES edges is drawn once into
+    a transparent strip image that is reused while its look is unchanged (stepping a phase
+    changes one or two layers). Smaller layers are drawn straight onto the target: redrawing
+    them costs less than a strip's allocation and blending when a new step makes it stale."""
     summaries: list[EdgeSummary | None] = []
     drawn = total = 0
     aggregated = False
@@ -76,7 +101,7 @@ def draw_edges(
         total += e.values.size
         vmax = e.stats.scale
         flow = disp.kind if e.active and disp.kind in ("forward", "backward") else None
-        if kit.fast:
+        if kit.fast and a.visible.size * b.visible.size > STRIP_MIN_EDGES:
             summary = _strip(p, kit, th, lay, a, b, e, vmax, s, flow, clip)
         else:
             summary = _layer(p, kit, th, lay, a, b, e, vmax, s, flow)
@@ -110,8 +135,10 @@ def _strip(
     margin = 16 * s * th.line_scale + 4
     if a.ys.size > 1 or b.ys.size > 1:
         margin += 0.5 * max(x.spacing for x in (a, b) if x.ys.size > 1)
-    top = min(float(a.ys.min()), float(b.ys.min())) if a.ys.size and b.ys.size else clip.top()
-    bottom = max(float(a.ys.max()), float(b.ys.max())) if a.ys.size and b.ys.size else clip.top()
+    if a.ys.size and b.ys.size:
+        top, bottom = min(a.extent[0], b.extent[0]), max(a.extent[1], b.extent[1])
+    else:
+        top = bottom = clip.top()
     y_lo = max(math.floor(top - margin), math.floor(clip.top()))
     y_hi = min(math.ceil(bottom + margin), math.ceil(clip.bottom()))
     if x_hi - x_lo < 1 or y_hi - y_lo < 1:
@@ -177,15 +204,17 @@ def _layer(
     them with the band and flow marks; with no painter, only count them."""
     if a.visible.size == 0 or b.visible.size == 0:
         return None
-    shown = e.values[np.ix_(b.visible, a.visible)]
-    rows, cols = np.nonzero(shown != 0)  # exact zeros have no width; NaN is kept
-    flat = shown[rows, cols]
+    shown = e.values if _all_of(a, b, e.values) else e.values[np.ix_(b.visible, a.visible)]
+    flat = shown.ravel()
+    where = np.flatnonzero(flat)  # exact zeros have no width; NaN is kept
+    flat = flat[where]
     finite = np.isfinite(flat)
-    mag = np.where(finite, np.abs(np.where(finite, flat, 0.0)), np.inf)
+    clean = bool(finite.all())
+    mag = np.abs(flat) if clean else np.where(finite, np.abs(np.where(finite, flat, 0.0)), np.inf)
     thinned = flat.size > EDGE_BUDGET
     if thinned:
         keep = np.argpartition(-mag, EDGE_BUDGET - 1)[:EDGE_BUDGET]
-        rows, cols, flat, mag, finite = rows[keep], cols[keep], flat[keep], mag[keep], finite[keep]
+        where, flat, mag, finite = where[keep], flat[keep], mag[keep], finite[keep]
     x0, x1 = a.x + lay.radius, b.x - lay.radius
     summary = EdgeSummary(
         drawn=int(flat.size),
@@ -201,35 +230,43 @@ def _layer(
     if summary.thinned or summary.folded:
         _band(p, th, e, a, b, x0, x1, s)
     if flat.size and x1 > x0:
-        widths = edge_widths(s, th, flat.size, e.active)
-        bucket = np.minimum(
-            (np.minimum(mag / vmax, 1.0) * WIDTH_BUCKETS).astype(int), WIDTH_BUCKETS - 1
-        )
-        bucket[~finite] = WIDTH_BUCKETS // 2
-        sign = np.where(finite, (flat > 0).astype(int), 2)
+        bucket = np.minimum(mag * (WIDTH_BUCKETS / vmax), WIDTH_BUCKETS - 1).astype(np.intp)
+        group = bucket * 3 + (flat > 0)
+        if not clean:
+            group[~finite] = (WIDTH_BUCKETS // 2) * 3 + 2
         # one batch per (width bucket, sign), thin ones first so the strong ones lie on top
-        group = bucket * 3 + sign
         order = np.argsort(group, kind="stable")
         counts = np.bincount(group, minlength=WIDTH_BUCKETS * 3)
-        ya, yb = a.ys[cols[order]], b.ys[rows[order]]
-        xa, xb = np.full(flat.size, x0), np.full(flat.size, x1)
-        ux, uy = unit_normals(xa, ya, xb, yb)
+        ordered = _lines(kit, x0, x1, a.ys, b.ys, where[order], thinned)
+        pens = _pens(kit, th, s, flat.size, e.active)
         start = 0
         for g in np.flatnonzero(counts).tolist():
             stop = start + int(counts[g])
-            bk, sg = divmod(g, 3)
-            if sg == 2:
-                colour = kit.colour(th.error)
-            else:
-                strength = edge_strength(bk, e.active)
-                colour = kit.blended(th.positive if sg else th.negative, th.background, strength)
-            sl = slice(start, stop)
-            normals = (ux[sl], uy[sl])
-            kit.lines(p, xa[sl], ya[sl], xb[sl], yb[sl], float(widths[bk]), colour, normals)
+            p.setPen(pens[g])
+            p.drawLines(ordered[start:stop])
             start = stop
     if flow is not None:
         _flow_marks(p, kit, th, lay, a, b, flow, s)
     return summary
+
+
+def _lines(
+    kit: Kit, x0: float, x1: float, ya: np.ndarray, yb: np.ndarray, pick: np.ndarray, thinned: bool
+) -> list[QLineF]:
+    """The lines of the picked edges (flat indices row·len(ya) + col): from the kit's cache of
+    every pair's line, or, when only the strongest of many pairs are drawn, made afresh."""
+    if not thinned:
+        every = kit.span_lines(x0, x1, ya, yb)
+        return [every[i] for i in pick.tolist()]
+    rows, cols = np.divmod(pick, ya.size)
+    return list(
+        map(QLineF, [x0] * pick.size, ya[cols].tolist(), [x1] * pick.size, yb[rows].tolist())
+    )
+
+
+def _all_of(a: LayerLayout, b: LayerLayout, values: np.ndarray) -> bool:
+    """Whether both columns draw every neuron (so the matrix needs no picking)."""
+    return a.visible.size == values.shape[1] and b.visible.size == values.shape[0]
 
 
 def _band(
@@ -250,10 +287,10 @@ def _band(
     pad_b = 0.45 * b.spacing if b.ys.size > 1 else 6 * s
     poly = QPolygonF(
         [
-            QPointF(x0, a.ys.min() - pad_a),
-            QPointF(x1, b.ys.min() - pad_b),
-            QPointF(x1, b.ys.max() + pad_b),
-            QPointF(x0, a.ys.max() + pad_a),
+            QPointF(x0, a.extent[0] - pad_a),
+            QPointF(x1, b.extent[0] - pad_b),
+            QPointF(x1, b.extent[1] + pad_b),
+            QPointF(x0, a.extent[1] + pad_a),
         ]
     )
     p.setPen(Qt.PenStyle.NoPen)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -18,10 +19,15 @@ class LayerLayout:
     folded_count: int = 0
     fold_y: float | None = None
 
-    @property
+    @cached_property
     def spacing(self) -> float:
         """Vertical distance between neighbouring drawn neurons (large when there is one)."""
         return float(np.min(np.diff(self.ys))) if self.ys.size > 1 else 1e9
+
+    @cached_property
+    def extent(self) -> tuple[float, float]:
+        """The lowest and highest y of the drawn neurons (0, 0 when there are none)."""
+        return (float(self.ys.min()), float(self.ys.max())) if self.ys.size else (0.0, 0.0)
 
 
 @dataclass

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QFont, QFontMetricsF, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
 
 from nnviz.core.explain import fmt
 from nnviz.render.display import Display
@@ -143,7 +143,8 @@ def _labels(
     lines = [label_lines(st, disp, li, i) for i in col.visible.tolist()]
     fm = font[1]
     h = fm.ascent() + fm.descent()
-    widest = max((kit.advance(font, t) for ls in lines for t in ls), default=0.0)
+    widths = [[kit.advance(font, t) for t in ls] for ls in lines]
+    widest = max((max(ws) for ws in widths if ws), default=0.0)
     n_lines = max((len(ls) for ls in lines), default=0)
     inside = n_lines == 1 and widest <= r * 1.9 and h <= r * 1.6
     if n_lines and not inside and col.spacing < h * n_lines * 0.9:
@@ -157,6 +158,7 @@ def _labels(
             n_lines = 0
         else:
             use = kit.font(font[0].pixelSize() * room / widest)
+            widths = [[kit.advance(use, t) for t in ls] for ls in lines]
     extras = None
     if last and st.label_mode != "none":
         extras = _output_extras(st, disp, col, col.spacing >= h * 0.9)
@@ -168,12 +170,15 @@ def _labels(
         for j, ls in enumerate(lines):
             if ls:
                 p.setPen(ink[fill_idx[j]] if ink is not None else fg)
-                boxes.append(kit.text(p, use, ls[0], col.x, ys[j], "center"))
+                boxes.append(kit.text(p, use, ls[0], col.x, ys[j], "center", widths[j][0]))
             ends.append(col.x + r)
     else:
+        backing, ink = kit.colour(th.background, 0.85), kit.colour(th.foreground)
         for j, ls in enumerate(lines):
             ends.append(
-                _beside(p, kit, th, use, ls, col.x, ys[j], r, li == 0, boxes) if ls else col.x + r
+                _beside(p, kit, use, ls, widths[j], col.x, ys[j], r, li == 0, boxes, backing, ink)
+                if ls
+                else col.x + r
             )
     if li == 0 and st.input_names and (n_lines or col.spacing >= h * 0.9):
         _names(p, kit, th, st.input_names, col, lay, lines, use, inside)
@@ -184,27 +189,29 @@ def _labels(
 def _beside(
     p: QPainter,
     kit: Kit,
-    th: Theme,
     font: Font,
     lines: list[str],
+    widths: list[float],
     x: float,
     y: float,
     r: float,
     left_side: bool,
     boxes: list[QRectF],
+    backing: QColor,
+    ink: QColor,
 ) -> float:
-    """Lines beside a neuron on a backing box; returns the x where the box ends."""
+    """Lines (of these widths) beside a neuron on a backing box; returns the x where the box
+    ends."""
     fm = font[1]
     h = fm.ascent() + fm.descent()
-    w = max(kit.advance(font, t) for t in lines)
+    w = max(widths)
     gap = r * 0.3 + 3
     pad = max(h * 0.15, 2.0)
     left = x - r - gap - w - 2 * pad if left_side else x + r + gap
     total = h * len(lines)
-    p.fillRect(QRectF(left, y - total / 2, w + 2 * pad, total), kit.colour(th.background, 0.85))
-    p.setPen(kit.colour(th.foreground))
-    for n, text in enumerate(lines):
-        boxes.append(kit.text(p, font, text, left + pad, y - total / 2 + h * (n + 0.5)))
+    p.fillRect(QRectF(left, y - total / 2, w + 2 * pad, total), backing)
+    p.setPen(ink)
+    boxes += kit.block(p, font, lines, widths, left + pad, y - total / 2)
     return left + w + 2 * pad
 
 

@@ -1,8 +1,10 @@
 """Drawing primitives shared by the renderer's parts, with the caches that make raster painting
-fast: prepared text, neuron images, and wide anti-aliased lines drawn as a plain core plus two
-1-px anti-aliased rims (Qt rasterises lines up to 1 px wide several times faster than wider ones).
+fast: text widths, neuron images, pens, and the lines joining two columns of neurons (their
+geometry outlives a step's numbers).
 
-Vector devices (SVG, PDF) get plain geometry: the same shapes, true line widths, no images.
+Lines are plain anti-aliased pens of their true width on every device (Qt rasterises flat-capped
+wide lines directly; a plain core with two 1-px anti-aliased rims measured slower). Vector
+devices (SVG, PDF) get plain geometry: the same shapes, true line widths, no images.
 """
 
 from __future__ import annotations
@@ -19,8 +21,6 @@ from PySide6.QtGui import (
     QPaintEngine,
     QPainter,
     QPen,
-    QStaticText,
-    QTransform,
 )
 
 from nnviz.render.colormap import diverging_rgb
@@ -31,6 +31,7 @@ SPRITE_MAX_PX = 160  # neuron images up to this size (device px); bigger ones ar
 _SPRITE_BYTES = 16 << 20
 _STRIP_BYTES = 48 << 20
 _TEXT_MAX = 4096
+_GEOMETRY_MAX = 64  # column pairs whose lines are kept (a window's layers, a few sizes)
 
 
 def qcolor(c, alpha: float = 1.0) -> QColor:
@@ -83,9 +84,11 @@ class Kit:
         self._fonts: dict[tuple, tuple[QFont, QFontMetricsF]] = {}
         self._colours: dict[tuple, QColor] = {}
         self._palettes: dict = {}
-        self._text: OrderedDict[tuple, tuple[QStaticText, float]] = OrderedDict()
+        self._text: OrderedDict[tuple, float] = OrderedDict()
         self._sprites: OrderedDict[tuple, QImage] = OrderedDict()
         self._sprite_bytes = 0
+        self._pens: dict[tuple, QPen] = {}
+        self._spans: OrderedDict[tuple, list[QLineF]] = OrderedDict()
         self.strips = ImageCache(_STRIP_BYTES)
         self.fast = False
         self.dpr = 1.0
@@ -152,22 +155,16 @@ class Kit:
             hit = self._fonts[key] = (f, QFontMetricsF(f))
         return hit
 
-    def _prepared(self, font: tuple[QFont, QFontMetricsF], s: str) -> tuple[QStaticText, float]:
-        f, fm = font
-        key = (s, f.pixelSize(), f.bold(), f.family())
-        hit = self._text.get(key)
-        if hit is None:
-            st = QStaticText(s)
-            st.setTextFormat(Qt.TextFormat.PlainText)
-            st.prepare(QTransform(), f)
-            hit = self._text[key] = (st, fm.horizontalAdvance(s))
-            if len(self._text) > _TEXT_MAX:
-                self._text.popitem(last=False)
-        return hit
-
     def advance(self, font: tuple[QFont, QFontMetricsF], s: str) -> float:
         """The width of a line of text (cached)."""
-        return self._prepared(font, s)[1]
+        f, fm = font
+        key = (s, f.pixelSize(), f.bold(), f.family())
+        w = self._text.get(key)
+        if w is None:
+            w = self._text[key] = fm.horizontalAdvance(s)
+            if len(self._text) > _TEXT_MAX:
+                self._text.popitem(last=False)
+        return w
 
     def text(
         self,
@@ -177,17 +174,42 @@ class Kit:
         x: float,
         y: float,
         align: str = "left",
+        width: float | None = None,
     ) -> QRectF:
         """Draw one line with its vertical centre at ``y``; ``x`` is its left edge, centre or
-        right edge (``align``). Returns the box of its glyphs (ascent + descent)."""
+        right edge (``align``); ``width`` is its advance when the caller has it. Returns the
+        box of its glyphs (ascent + descent). Plain ``drawText``: a step's numbers are new each
+        step, and laying a string out to draw it once costs less than preparing a QStaticText."""
         f, fm = font
-        st, w = self._prepared(font, s)
+        w = self.advance(font, s) if width is None else width
         h = fm.ascent() + fm.descent()
         left = x if align == "left" else (x - w / 2 if align == "center" else x - w)
         top = y - h / 2
         p.setFont(f)
-        p.drawStaticText(QPointF(left, top), st)
+        p.drawText(QPointF(left, top + fm.ascent()), s)
         return QRectF(left, top, w, h)
+
+    def block(
+        self,
+        p: QPainter,
+        font: tuple[QFont, QFontMetricsF],
+        lines: list[str],
+        widths: list[float],
+        left: float,
+        top: float,
+    ) -> list[QRectF]:
+        """Left-aligned lines one under another from ``top`` (what ``text`` draws line by line,
+        with the font set once). Returns the box of each line's glyphs."""
+        f, fm = font
+        ascent = fm.ascent()
+        h = ascent + fm.descent()
+        p.setFont(f)
+        boxes = []
+        for n, (s, w) in enumerate(zip(lines, widths, strict=True)):
+            y = top + h * n
+            p.drawText(QPointF(left, y + ascent), s)
+            boxes.append(QRectF(left, y, w, h))
+        return boxes
 
     # ----- neurons ----------------------------------------------------------------------------
     def discs(
@@ -247,6 +269,18 @@ class Kit:
         return img
 
     # ----- lines ------------------------------------------------------------------------------
+    def pen(self, colour: QColor, width: float) -> QPen:
+        """A cached solid pen with flat caps."""
+        key = (colour.rgba(), width)
+        pen = self._pens.get(key)
+        if pen is None:
+            if len(self._pens) > 1024:
+                self._pens.clear()
+            pen = self._pens[key] = QPen(colour)
+            pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+            pen.setWidthF(width)
+        return pen
+
     def lines(
         self,
         p: QPainter,
@@ -256,48 +290,29 @@ class Kit:
         y1: np.ndarray,
         width: float,
         colour: QColor,
-        normals: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> None:
-        """Straight lines of one colour and width with flat ends, batched. ``normals`` (unit
-        vectors across each line) may be given when the caller has them."""
+        """Straight lines of one colour and width with flat ends, batched."""
         if len(x0) == 0:
             return
-        pen = QPen(colour)
-        pen.setCapStyle(Qt.PenCapStyle.FlatCap)
-        one = 1.0 / self.dpr
-        if not self.fast or width <= one * 1.05:
-            pen.setWidthF(width)
-            p.setPen(pen)
-            p.drawLines(_qlines(x0, y0, x1, y1))
-            return
-        # a plain (aliased) core, then anti-aliased 1-px rims along both sides
-        ux, uy = normals if normals is not None else unit_normals(x0, y0, x1, y1)
-        off = (width - one) / 2
-        nx, ny = ux * off, uy * off
-        pen.setWidthF(max(width - one, one))
-        p.setPen(pen)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        p.setPen(self.pen(colour, width))
         p.drawLines(_qlines(x0, y0, x1, y1))
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        pen.setWidthF(one)
-        p.setPen(pen)
-        p.drawLines(
-            _qlines(
-                np.concatenate([x0 + nx, x0 - nx]),
-                np.concatenate([y0 + ny, y0 - ny]),
-                np.concatenate([x1 + nx, x1 - nx]),
-                np.concatenate([y1 + ny, y1 - ny]),
+
+    def span_lines(self, x0: float, x1: float, ya: np.ndarray, yb: np.ndarray) -> list[QLineF]:
+        """Every line from (x0, ya[j]) to (x1, yb[i]), row-major (index i·len(ya) + j); cached
+        by the geometry, which stays while the numbers on the lines change."""
+        key = (x0, x1, ya.tobytes(), yb.tobytes())
+        hit = self._spans.get(key)
+        if hit is None:
+            n = ya.size * yb.size
+            hit = _qlines(
+                np.full(n, x0), np.tile(ya, yb.size), np.full(n, x1), np.repeat(yb, ya.size)
             )
-        )
-
-
-def unit_normals(
-    x0: np.ndarray, y0: np.ndarray, x1: np.ndarray, y1: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Unit vectors perpendicular to each line."""
-    dx, dy = x1 - x0, y1 - y0
-    length = np.maximum(np.hypot(dx, dy), 1e-9)
-    return -dy / length, dx / length
+            self._spans[key] = hit
+            if len(self._spans) > _GEOMETRY_MAX:
+                self._spans.popitem(last=False)
+        else:
+            self._spans.move_to_end(key)
+        return hit
 
 
 def _qlines(x0: np.ndarray, y0: np.ndarray, x1: np.ndarray, y1: np.ndarray) -> list[QLineF]:

@@ -73,12 +73,14 @@ class TraceExport:
         grid: tuple[int, int] = (1, 1),
         frame_ms: int = 800,
         transparent: bool = False,
+        png_quality: int | None = None,
     ) -> None:
         if fmt not in ("png", "svg", "pdf", "gif"):
             raise ValueError(f"unknown format {fmt!r}")
         self.scenes, self.out, self.fmt = scenes, Path(out), fmt
         self.width, self.height, self.grid = width, height, grid
         self.frame_ms, self.transparent = frame_ms, transparent
+        self.png_quality = png_quality
         self.done = 0
         self.written: list[Path] = []
         self._frames: list[np.ndarray] = []
@@ -89,7 +91,14 @@ class TraceExport:
 
     def step(self) -> bool:
         """Do the next unit of work; False once everything is written."""
-        from nnviz.render.export import ensure_gui_app, render_image, save_pdf, save_png, save_svg
+        from nnviz.render.export import (
+            PNG_QUALITY,
+            ensure_gui_app,
+            render_image,
+            save_pdf,
+            save_png,
+            save_svg,
+        )
 
         ensure_gui_app()
         if self.done >= self.total:
@@ -98,7 +107,8 @@ class TraceExport:
             stem, scene = self.scenes[self.done]
             if self.fmt == "png":
                 path = self.out / f"{stem}.png"
-                save_png(scene, path, self.width, self.height, transparent=self.transparent)
+                quality = PNG_QUALITY if self.png_quality is None else self.png_quality
+                save_png(scene, path, self.width, self.height, self.transparent, quality=quality)
                 self.written.append(path)
             elif self.fmt == "svg":
                 path = self.out / f"{stem}.svg"
@@ -144,8 +154,10 @@ def export_trace(
     grid: tuple[int, int] = (1, 1),
     frame_ms: int = 800,
     transparent: bool = False,
+    png_quality: int | None = None,
 ) -> list[Path]:
-    """Write the files of an export at once and return their paths."""
+    """Write the files of an export at once and return their paths. ``png_quality`` is Qt's
+    PNG setting (None: export.PNG_QUALITY, zlib's fastest level; every setting is lossless)."""
     scenes = scenes_for(
         spec,
         dataset,
@@ -165,6 +177,7 @@ def export_trace(
         grid=grid,
         frame_ms=frame_ms,
         transparent=transparent,
+        png_quality=png_quality,
     )
     return job.run()
 
