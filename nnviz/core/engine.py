@@ -128,27 +128,25 @@ class Engine:
         inputs, zs, acts = [], [], []
         h = x
         ones = torch.ones(batch, 1, dtype=self.dtype, device=self.device)
-        for layer in self.net.layers:
+        self.trainer.pull(self.net)
+        # autograd on the kernel's own [W | b]ᵀ blocks (aliases of its buffer) and [a | 1]
+        # inputs, so every z and a recorded is the very number the kernel computes
+        blocks = [view.detach().requires_grad_(True) for view in self.trainer.views]
+        for layer, block in zip(self.net.layers, blocks, strict=True):
             inputs.append(h)
-            # the kernel's layout, [W | b]ᵀ and [a | 1], so z is the very number it computes
-            augmented = torch.cat([layer.weight.t(), layer.bias_vector().unsqueeze(0)], dim=0)
-            z = torch.mm(torch.cat([h, ones], dim=1), augmented)
+            z = torch.mm(torch.cat([h, ones], dim=1), block)
             z.retain_grad()
             h = activations.apply(layer.activation, z)
             zs.append(z)
             acts.append(h)
         sample_losses = losses.per_sample(self.spec.loss, h, t, zs[-1])
         loss = sample_losses.mean()
-        before = [(_np(layer.weight), _np(layer.bias_vector())) for layer in self.net.layers]
-        for layer in self.net.layers:
-            layer.weight.grad = None
-            layer.bias.grad = None
+        before = [(_np(block[:-1].t()), _np(block[-1])) for block in blocks]
         loss.backward()
         grads = [
-            (_np(layer.weight.grad), _bias_grad(layer, z))
-            for layer, z in zip(self.net.layers, zs, strict=False)
+            (_np(block.grad[:-1].t()), _bias_grad(layer, z, block.grad[-1]))
+            for layer, z, block in zip(self.net.layers, zs, blocks, strict=True)
         ]
-        self.trainer.pull(self.net)
         self.trainer.train(x.unsqueeze(0), t.unsqueeze(0))
         self.trainer.push(self.net)
         layer_traces = []
@@ -344,12 +342,15 @@ class Engine:
 def _np(t: torch.Tensor | None) -> np.ndarray:
     if t is None:
         raise RuntimeError("autograd produced no gradient where one was expected")
-    return t.detach().to("cpu", torch.float64).numpy().copy()
+    t = t.detach()
+    if t.device.type == "cpu" and t.dtype == torch.float64:
+        return t.numpy().copy()  # shares memory with a live tensor: copy it
+    return t.to("cpu", torch.float64).numpy()  # already a new tensor
 
 
-def _bias_grad(layer: torch.nn.Module, z: torch.Tensor) -> np.ndarray:
-    """∂L/∂b per neuron: the bias parameter's gradient, or for a shared bias each neuron's share
-    (Σ over the batch of ∂L/∂z), whose sum is the shared parameter's gradient."""
+def _bias_grad(layer: torch.nn.Module, z: torch.Tensor, per_neuron: torch.Tensor) -> np.ndarray:
+    """∂L/∂b per neuron: the bias's gradient, or for a shared bias each neuron's share (Σ over
+    the batch of ∂L/∂z), whose sum is the shared parameter's gradient."""
     if layer.shared_bias:
         return _np(z.grad.sum(dim=0))
-    return _np(layer.bias.grad)
+    return _np(per_neuron)
