@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import tempfile
 import time
@@ -18,6 +17,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from common import machine  # noqa: E402
 from PySide6.QtCore import QRectF, QSettings, Qt  # noqa: E402
 from PySide6.QtGui import QImage, QPainter  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
@@ -209,11 +209,7 @@ def main() -> None:
         Path(args.json).write_text(
             json.dumps(
                 {
-                    "machine": {
-                        "cpu": platform.processor() or platform.machine(),
-                        "cores": os.cpu_count(),
-                        "qt_platform": os.environ.get("QT_QPA_PLATFORM"),
-                    },
+                    "machine": machine(),
                     "canvas": "1280x800 for paint, 1400x860 window for key to paint",
                     "png_quality": args.png_quality,
                     "rows": rows,

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import time
 from collections.abc import Callable
 
 import numpy as np
 import torch
+from common import PLAYGROUND, machine
 
 from nnviz.core import kernel
 from nnviz.core.data import Dataset
@@ -24,18 +24,6 @@ from nnviz.core.engine import Engine
 from nnviz.core.history import History
 from nnviz.core.netfile import load, preset_names
 from nnviz.core.spec import from_dict
-
-PLAYGROUND = {
-    "name": "playground-max",
-    "layers": [2, 8, 8, 8, 8, 8, 8, 1],
-    "activations": "tanh",
-    "loss": "half_sse",
-    "optimizer": {"name": "sgd", "lr": 0.03},
-    "init": {"scheme": "xavier", "seed": 0},
-    "data": {"dataset": "spiral", "n": 500, "noise": 0.1, "seed": 0},
-    "batch_size": 10,
-    "dtype": "float32",
-}
 
 BIG = {
     "name": "784-4096x4-10",
@@ -214,10 +202,9 @@ def main() -> None:
     print(f"auto (CUDA from {AUTO_CUDA_MIN_WORK:,} multiply-adds per step): {picks}")
     result = {
         "machine": {
-            "cpu": platform.processor() or platform.machine(),
+            **machine(),
             "torch_threads": torch.get_num_threads(),
             "torch": torch.__version__,
-            "python": platform.python_version(),
             "cuda": torch.cuda.get_device_name(0) if cuda_available() else None,
         },
         "rows": rows,

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import resource
 import time
 
 import torch
+from common import machine
 
 from nnviz.core.engine import Engine
 from nnviz.core.history import History
@@ -70,7 +70,7 @@ def main() -> None:
         with open(args.json, "w", encoding="utf-8") as fh:
             json.dump(
                 {
-                    "machine": platform.machine(),
+                    "machine": machine(),
                     "network": args.network,
                     "start_rss_mib": start_rss,
                     "rows": rows,

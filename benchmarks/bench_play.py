@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import tempfile
 import time
@@ -27,6 +26,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from common import PLAYGROUND, machine  # noqa: E402
 from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -36,17 +36,8 @@ from nnviz.gui.main_window import MainWindow  # noqa: E402
 from nnviz.gui.plots import BoundaryDock, LossDock  # noqa: E402
 from nnviz.gui.session import Session  # noqa: E402
 
-PLAYGROUND = {
-    "name": "playground-max",
-    "layers": [2, 8, 8, 8, 8, 8, 8, 1],
-    "activations": "tanh",
-    "loss": "half_sse",
-    "optimizer": {"name": "sgd", "lr": 0.03},
-    "init": {"scheme": "xavier", "seed": 0},
-    "data": {"dataset": "spiral", "n": 500, "noise": 0.1, "seed": 0, "test_fraction": 0.5},
-    "batch_size": 10,
-    "dtype": "float32",
-}
+# 250 training points: half of the playground's 500 are held out as the test set
+PLAYGROUND = {**PLAYGROUND, "data": {**PLAYGROUND["data"], "test_fraction": 0.5}}
 
 
 class PaintCounter(QObject):
@@ -220,11 +211,7 @@ def main() -> None:
         Path(args.json).write_text(
             json.dumps(
                 {
-                    "machine": {
-                        "cpu": platform.processor() or platform.machine(),
-                        "cores": os.cpu_count(),
-                        "qt_platform": os.environ.get("QT_QPA_PLATFORM"),
-                    },
+                    "machine": machine(),
                     "window": "1400x900, loss and decision-boundary docks side by side",
                     "seconds_per_run": args.seconds,
                     "warmup_s": args.warmup,

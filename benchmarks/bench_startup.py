@@ -15,12 +15,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from common import machine
 
 ROOT = Path(__file__).resolve().parent.parent
 PAINTED = "nnviz: painted"
@@ -90,12 +91,7 @@ def main() -> None:
         Path(args.json).write_text(
             json.dumps(
                 {
-                    "machine": {
-                        "cpu": platform.processor() or platform.machine(),
-                        "cores": os.cpu_count(),
-                        "qt_platform": env["QT_QPA_PLATFORM"],
-                        "python": platform.python_version(),
-                    },
+                    "machine": machine(),
                     "command": "python -m nnviz",
                     "best_s": best,
                     "runs_s": runs,
