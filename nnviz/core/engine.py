@@ -104,13 +104,6 @@ class Engine:
             self._epoch_rows = torch.as_tensor(rows, dtype=torch.long, device=self.device)
         return self._order[batch_in_epoch - 1]
 
-    def _advance(self) -> None:
-        self.step_count += 1
-        self.batch_in_epoch += 1
-        if self.batch_in_epoch > self.batches_per_epoch:
-            self.batch_in_epoch = 1
-            self.epoch += 1
-
     # ----- training -----------------------------------------------------------------------
     def step(self) -> StepTrace:
         """Train on the next batch and return everything it computed.
@@ -189,7 +182,7 @@ class Engine:
             notes=self.notes,
             momentum=self.spec.optimizer.momentum if self.spec.optimizer.name == "sgd" else 0.0,
         )
-        self._advance()
+        self._advance_by(1)
         return trace
 
     @property
@@ -247,6 +240,7 @@ class Engine:
         return rows, k, full
 
     def _advance_by(self, k: int) -> None:
+        """Move the position on by k steps (across epochs)."""
         pos = self.batch_in_epoch - 1 + k
         self.step_count += k
         self.epoch += pos // self.batches_per_epoch

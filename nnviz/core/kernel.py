@@ -25,6 +25,7 @@ from typing import List  # noqa: UP035  (TorchScript reads typing.List)
 import torch
 
 from nnviz.core.activations import LEAKY_SLOPE
+from nnviz.core.spec import NetworkSpec
 
 ACTIVATION_CODES = {
     "identity": 0,
@@ -214,7 +215,9 @@ class FusedTrainer:
     tensors stay the ones the rest of nnviz reads and edits; the optimizer's state lives here.
     """
 
-    def __init__(self, net: torch.nn.Module, spec, device: torch.device, dtype: torch.dtype):
+    def __init__(
+        self, net: torch.nn.Module, spec: NetworkSpec, device: torch.device, dtype: torch.dtype
+    ) -> None:
         layers = list(net.layers)
         self.sizes = [int(s) for s in spec.layers]
         self.offsets = [0]  # each block starts 64-byte aligned, as a fresh tensor would: BLAS
