@@ -8,7 +8,6 @@ Run: QT_QPA_PLATFORM=offscreen python benchmarks/bench_canvas.py [--png-quality 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import tempfile
@@ -17,7 +16,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from common import machine  # noqa: E402
+from common import write_json  # noqa: E402
 from PySide6.QtCore import QRectF, QSettings, Qt  # noqa: E402
 from PySide6.QtGui import QImage, QPainter  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
@@ -205,18 +204,14 @@ def main() -> None:
             f"{r['network']:16} {r['png_total_ms']:7.1f} {r['png_render_ms']:7.1f} "
             f"{r['png_encode_ms']:7.1f} {r['png_write_ms']:7.1f} {r['png_kib']:7.0f}"
         )
-    if args.json:
-        Path(args.json).write_text(
-            json.dumps(
-                {
-                    "machine": machine(),
-                    "canvas": "1280x800 for paint, 1400x860 window for key to paint",
-                    "png_quality": args.png_quality,
-                    "rows": rows,
-                },
-                indent=1,
-            )
-        )
+    write_json(
+        args.json,
+        {
+            "canvas": "1280x800 for paint, 1400x860 window for key to paint",
+            "png_quality": args.png_quality,
+            "rows": rows,
+        },
+    )
 
 
 if __name__ == "__main__":

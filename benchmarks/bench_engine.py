@@ -9,13 +9,12 @@ by up to 1.6x between minutes; the best repetition is the least disturbed one). 
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from collections.abc import Callable
 
 import numpy as np
 import torch
-from common import PLAYGROUND, machine
+from common import PLAYGROUND, write_json
 
 from nnviz.core import kernel
 from nnviz.core.data import Dataset
@@ -200,21 +199,13 @@ def main() -> None:
     choices = auto_choices()
     picks = ", ".join(f"{c['network']}→{c['auto']}" for c in choices)
     print(f"auto (CUDA from {AUTO_CUDA_MIN_WORK:,} multiply-adds per step): {picks}")
-    result = {
-        "machine": {
-            **machine(),
-            "torch_threads": torch.get_num_threads(),
-            "torch": torch.__version__,
-            "cuda": torch.cuda.get_device_name(0) if cuda_available() else None,
-        },
-        "rows": rows,
-        "playground": pg,
-        "big_network": big,
-        "auto": choices,
-    }
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as fh:
-            json.dump(result, fh, indent=1)
+    write_json(
+        args.json,
+        {"rows": rows, "playground": pg, "big_network": big, "auto": choices},
+        torch_threads=torch.get_num_threads(),
+        torch=torch.__version__,
+        cuda=torch.cuda.get_device_name(0) if cuda_available() else None,
+    )
 
 
 if __name__ == "__main__":

@@ -7,12 +7,11 @@ Run: python benchmarks/bench_memory.py --network xor --steps 1000000
 from __future__ import annotations
 
 import argparse
-import json
 import resource
 import time
 
 import torch
-from common import machine
+from common import write_json
 
 from nnviz.core.engine import Engine
 from nnviz.core.history import History
@@ -66,19 +65,15 @@ def main() -> None:
             f"{r['keyframe_mib']:12.2f} {r['record_mib']:11.1f}"
         )
     print(f"recomputing step {trace.step} from its keyframe: {recompute_s * 1000:.0f} ms")
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as fh:
-            json.dump(
-                {
-                    "machine": machine(),
-                    "network": args.network,
-                    "start_rss_mib": start_rss,
-                    "rows": rows,
-                    "recompute_ms": recompute_s * 1000,
-                },
-                fh,
-                indent=1,
-            )
+    write_json(
+        args.json,
+        {
+            "network": args.network,
+            "start_rss_mib": start_rss,
+            "rows": rows,
+            "recompute_ms": recompute_s * 1000,
+        },
+    )
 
 
 if __name__ == "__main__":

@@ -17,7 +17,6 @@ Run: QT_QPA_PLATFORM=offscreen python benchmarks/bench_play.py [--seconds 5] [--
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import tempfile
@@ -26,7 +25,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from common import PLAYGROUND, machine  # noqa: E402
+from common import PLAYGROUND, write_json  # noqa: E402
 from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -207,20 +206,16 @@ def main() -> None:
         f"new frames/s; zero-delay timer during play: median {d['median']:.1f} ms, "
         f"p95 {d['p95']:.1f} ms, max {d['max']:.1f} ms"
     )
-    if args.json:
-        Path(args.json).write_text(
-            json.dumps(
-                {
-                    "machine": machine(),
-                    "window": "1400x900, loss and decision-boundary docks side by side",
-                    "seconds_per_run": args.seconds,
-                    "warmup_s": args.warmup,
-                    "rows": [best],
-                    "runs": runs,
-                },
-                indent=1,
-            )
-        )
+    write_json(
+        args.json,
+        {
+            "window": "1400x900, loss and decision-boundary docks side by side",
+            "seconds_per_run": args.seconds,
+            "warmup_s": args.warmup,
+            "rows": [best],
+            "runs": runs,
+        },
+    )
 
 
 if __name__ == "__main__":

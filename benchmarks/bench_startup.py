@@ -13,7 +13,6 @@ Run: python benchmarks/bench_startup.py [--runs 5] [--json FILE]
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import subprocess
 import sys
@@ -21,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import machine
+from common import write_json
 
 ROOT = Path(__file__).resolve().parent.parent
 PAINTED = "nnviz: painted"
@@ -87,19 +86,16 @@ def main() -> None:
     print(
         "for scale, best of 3 processes: " + ", ".join(f"{k} {v:.2f} s" for k, v in scale.items())
     )
-    if args.json:
-        Path(args.json).write_text(
-            json.dumps(
-                {
-                    "machine": machine(),
-                    "command": "python -m nnviz",
-                    "best_s": best,
-                    "runs_s": runs,
-                    "scale_s": scale,
-                },
-                indent=1,
-            )
-        )
+    write_json(
+        args.json,
+        {
+            "command": "python -m nnviz",
+            "best_s": best,
+            "runs_s": runs,
+            "scale_s": scale,
+        },
+        qt_platform=os.environ.get("QT_QPA_PLATFORM", "offscreen"),  # what the app ran on
+    )
 
 
 if __name__ == "__main__":

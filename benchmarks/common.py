@@ -1,10 +1,12 @@
-"""What the benchmark scripts share: the playground's largest network and a description of the
-machine for their JSON."""
+"""What the benchmark scripts share: the playground's largest network, a description of the
+machine, and writing their figures as JSON."""
 
 from __future__ import annotations
 
+import json
 import os
 import platform
+from pathlib import Path
 
 # The browser playground's largest network on its spiral data (500 points, batch 10).
 PLAYGROUND = {
@@ -28,3 +30,10 @@ def machine() -> dict:
         "python": platform.python_version(),
         "qt_platform": os.environ.get("QT_QPA_PLATFORM"),
     }
+
+
+def write_json(path: str | None, figures: dict, **machine_extra: object) -> None:
+    """Write a script's figures, with the machine they were measured on, to ``path`` (if any)."""
+    if path:
+        doc = {"machine": {**machine(), **machine_extra}, **figures}
+        Path(path).write_text(json.dumps(doc, indent=1), encoding="utf-8")
