@@ -75,7 +75,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("nnviz: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
-        return 1
+        _silence_stdout()  # the reader went away: stop quietly, as Unix tools do
+        return 141
     except Exception as exc:
         from nnviz.core.errors import NnvizError
 
@@ -83,6 +84,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"nnviz: {exc}", file=sys.stderr)
             return 2
         raise
+
+
+def _silence_stdout() -> None:
+    """Point standard output at the null device so the interpreter's final flush of a broken
+    pipe cannot print a traceback."""
+    import os
+
+    try:
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, sys.stdout.fileno())
+        os.close(fd)
+    except (OSError, AttributeError, ValueError):
+        pass
 
 
 def _presets() -> int:
@@ -101,34 +115,26 @@ def _trace(ns: argparse.Namespace) -> int:
     if not 1 <= ns.steps <= MAX_TRACE_STEPS:
         raise NnvizError(f"--steps must be between 1 and {MAX_TRACE_STEPS}, found {ns.steps}")
     from nnviz.core.netfile import load
+    from nnviz.core.output import open_output
     from nnviz.core.spec import to_dict
 
     spec, base = load(ns.network)
     engine = headless_engine(spec, base, ns)
-    steps = [engine.step().to_json() for _ in range(ns.steps)]
-    doc = {
+    head = {
         "nnviz": __version__,
         "network": to_dict(spec),
         "device": str(engine.device),
         "dtype": engine.dtype_name,
         "phases": _phases(len(spec.layers) - 1),
-        "steps": steps,
     }
-    text = json.dumps(doc, allow_nan=False)
-    if ns.json == "-":
-        sys.stdout.write(text + "\n")
-        return 0
-    from pathlib import Path
-
-    from nnviz.core.netfile import write_json_atomic
-
-    out = Path(ns.json)
-    if out.parent and not out.parent.is_dir():
-        raise NnvizError("the folder does not exist", str(out.parent))
-    try:
-        write_json_atomic(out, doc)
-    except OSError as exc:
-        raise NnvizError(exc.strerror or "cannot be written", str(out)) from None
+    # Steps are written as they are computed, so memory does not grow with --steps; a regular
+    # file appears (atomically) only once the document is whole.
+    with open_output(ns.json) as out:
+        out.write(json.dumps(head, allow_nan=False)[:-1].encode() + b', "steps": [')
+        for k in range(ns.steps):
+            step = json.dumps(engine.step().to_json(), allow_nan=False)
+            out.write(((", " if k else "") + step).encode())
+        out.write(b"]}\n")
     return 0
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 from pathlib import Path
 
 from nnviz.core.errors import NnvizError
+from nnviz.core.output import write_json
 
 FORMATS = ("png", "svg", "pdf", "gif")
 THEME_NAMES = ("light", "dark", "lecture-light", "lecture-dark")
@@ -137,6 +137,6 @@ def run_export(argv: list[str]) -> int:
         "files": [p.name for p in written],
         "steps": [t.to_json() for t in traces],
     }
-    (out / "trace.json").write_text(json.dumps(doc, allow_nan=False), encoding="utf-8")
+    write_json(out / "trace.json", doc, indent=None, follow_links=False)
     print(f"wrote {len(written)} {ns.format.upper()} file(s) and trace.json to {out}")
     return 0

@@ -68,12 +68,12 @@ def test_declined_restore_discards_it(qtbot, tmp_path):
 WRITER = """
 import sys
 from pathlib import Path
-from nnviz.core.netfile import write_json_atomic
+from nnviz.core.output import write_json
 path = Path(sys.argv[1])
 i = 0
 while True:
     i += 1
-    write_json_atomic(path, {"version": i, "payload": [i] * 200000})
+    write_json(path, {"version": i, "payload": [i] * 200000})
 """
 
 
@@ -88,7 +88,7 @@ def test_killed_during_save_leaves_a_whole_file(tmp_path):
         doc = json.loads(target.read_text())
         assert doc["payload"] == [doc["version"]] * 200000
     leftovers = [p for p in os.listdir(tmp_path) if p != "session.nnviz"]
-    assert all(p.startswith(".session.nnviz.tmp") for p in leftovers)
+    assert all(p.startswith(".session.nnviz.nnviz-tmp-") for p in leftovers)
 
 
 def test_divergence_stops_play_and_is_reported(qtbot, tmp_path):

@@ -5,6 +5,7 @@ in a file can run code. A file holds a ``state_dict`` of an ``nn.Sequential`` of
 
 from __future__ import annotations
 
+import io
 import pickle
 import re
 import warnings
@@ -14,6 +15,7 @@ from typing import Any
 import torch
 
 from nnviz.core.errors import SpecError
+from nnviz.core.output import write_bytes
 from nnviz.core.spec import NetworkSpec, from_dict
 
 MAX_BYTES = 2 * 2**30
@@ -26,9 +28,9 @@ def save_model(path: Path, spec: NetworkSpec, weights: list, biases: list) -> No
     for k, (w, b) in enumerate(zip(weights, biases, strict=True)):
         state[f"{2 * k}.weight"] = torch.as_tensor(w, dtype=torch.float64)
         state[f"{2 * k}.bias"] = torch.as_tensor(b, dtype=torch.float64)
-    torch.save(
-        {"state_dict": state, "activations": list(spec.activations), "loss": spec.loss}, str(path)
-    )
+    buf = io.BytesIO()
+    torch.save({"state_dict": state, "activations": list(spec.activations), "loss": spec.loss}, buf)
+    write_bytes(path, buf.getvalue())
 
 
 def load_model(

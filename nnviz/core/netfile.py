@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from nnviz.core.errors import SpecError
+from nnviz.core.output import write_json
 from nnviz.core.spec import NetworkSpec, from_dict, to_dict
 
 MAX_FILE_BYTES = 64 * 2**20
@@ -109,24 +110,8 @@ def load(name_or_path: str) -> tuple[NetworkSpec, Path]:
 
 
 def save(spec: NetworkSpec, path: Path) -> None:
-    """Write a network file atomically (write beside, then rename)."""
-    write_json_atomic(path, to_dict(spec))
-
-
-def write_json_atomic(path: Path, obj: Any) -> None:
-    """Write JSON to ``path`` so that a crash leaves either the old file or the new one."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    try:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(obj, fh, indent=1, allow_nan=False)
-            fh.write("\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    """Write a network file (atomically where it is a regular file: see nnviz.core.output)."""
+    write_json(path, to_dict(spec))
 
 
 def in_file(exc: Exception, name_or_path: str) -> Exception:

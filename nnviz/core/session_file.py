@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from nnviz.core.errors import SpecError
-from nnviz.core.netfile import read_json, write_json_atomic
+from nnviz.core.netfile import read_json
+from nnviz.core.output import write_json
 from nnviz.core.spec import NetworkSpec, from_dict, to_dict
 
 SESSION_VERSION = 1
@@ -62,7 +63,7 @@ def to_json(data: SessionData) -> dict:
 
 
 def save(data: SessionData, path: Path) -> None:
-    write_json_atomic(path, to_json(data))
+    write_json(path, to_json(data))
 
 
 def _int(obj: dict, key: str, lo: int, hi: int, where: str) -> int:

@@ -26,8 +26,12 @@ def autosave_path() -> Path:
 
 
 def pending_autosave() -> Path | None:
-    """The autosave a previous run left behind, if any."""
+    """The autosave a previous run left behind, if any (temporary files of saves that were
+    interrupted are removed on the way)."""
+    from nnviz.core.output import remove_stale_temps
+
     path = autosave_path()
+    remove_stale_temps(path.parent)
     return path if path.is_file() else None
 
 

@@ -3,7 +3,6 @@ progress bar and Cancel, so the window stays responsive."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.core.errors import NnvizError
+from nnviz.core.output import write_json
 from nnviz.gui.session import Session
 from nnviz.render.trace_pages import TraceExport, scenes_for
 
@@ -91,19 +91,20 @@ class ExportJob(QObject):
             return
         try:
             more = self.job.step()
-        except OSError as exc:
+            if not more:
+                doc = {
+                    "network": self.session.spec.to_json(),
+                    "files": [p.name for p in self.job.written],
+                    "steps": [t.to_json() for t in self.traces],
+                }
+                write_json(self.choices.out / "trace.json", doc, indent=None, follow_links=False)
+        except (OSError, NnvizError) as exc:
             self._timer.stop()
             self.finished.emit(False, f"Export failed: {exc}")
             return
         self.progress.emit(self.job.done, self.job.total)
         if not more:
             self._timer.stop()
-            doc = {
-                "network": self.session.spec.to_json(),
-                "files": [p.name for p in self.job.written],
-                "steps": [t.to_json() for t in self.traces],
-            }
-            (self.choices.out / "trace.json").write_text(json.dumps(doc), encoding="utf-8")
             self.finished.emit(
                 True, f"Exported {len(self.job.written)} files to {self.choices.out}"
             )

@@ -580,8 +580,8 @@ class MainWindow(QMainWindow):
 
         try:
             session_file.save(self.session.to_session_data(self._view_state()), path)
-        except OSError as exc:
-            self.show_error("Cannot save", f"{path}: {exc.strerror or exc}")
+        except (OSError, NnvizError) as exc:
+            self.show_error("Cannot save", _write_failure(path, exc))
             return False
         self.session_path = path
         self._add_recent(str(path.resolve()))
@@ -619,8 +619,8 @@ class MainWindow(QMainWindow):
         spec = self.session.spec.with_changes(weights=tuple(ws), biases=tuple(bs))
         try:
             save(spec, path)
-        except OSError as exc:
-            self.show_error("Cannot save", f"{path}: {exc.strerror}")
+        except (OSError, NnvizError) as exc:
+            self.show_error("Cannot save", _write_failure(path, exc))
             return
         self._add_recent(str(path.resolve()))
         self.statusBar().showMessage(f"Saved {path}", 5000)
@@ -655,12 +655,17 @@ class MainWindow(QMainWindow):
 
         scene = self.canvas.scene()
         suffix = path.suffix.lower()
-        if suffix == ".svg":
-            save_svg(scene, path, width, height)
-        elif suffix == ".pdf":
-            save_pdf([scene], path, width, height)
-        else:
-            save_png(scene, path.with_suffix(".png") if suffix != ".png" else path, width, height)
+        try:
+            if suffix == ".svg":
+                save_svg(scene, path, width, height)
+            elif suffix == ".pdf":
+                save_pdf([scene], path, width, height)
+            else:
+                path = path.with_suffix(".png") if suffix != ".png" else path
+                save_png(scene, path, width, height)
+        except (OSError, NnvizError) as exc:
+            self.show_error("Cannot export", _write_failure(path, exc))
+            return
         self.statusBar().showMessage(f"Exported {path}", 5000)
 
     def export_trace_dialog(self) -> None:
@@ -746,8 +751,8 @@ class MainWindow(QMainWindow):
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             session_file.save(self.session.to_session_data(self._view_state()), path)
-        except OSError as exc:
-            self.statusBar().showMessage(f"Autosave failed: {exc}", 10000)
+        except (OSError, NnvizError) as exc:
+            self.statusBar().showMessage(f"Autosave failed: {_write_failure(path, exc)}", 10000)
             return False
         return True
 
@@ -795,3 +800,11 @@ Reset to the initial weights: Ctrl+R
 Edit the selected weight or bias: F2 or double-click; undo Ctrl+Z
 Zoom: wheel, Ctrl++ / Ctrl+-; fit: Ctrl+0; pan: drag the background
 Export the view: Ctrl+E; copy it: Ctrl+C"""
+
+
+def _write_failure(path: Path, exc: Exception) -> str:
+    """One line saying why ``path`` could not be written (the error names it already, or not)."""
+    if isinstance(exc, NnvizError):
+        return str(exc)
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return f"{path}: {reason}"

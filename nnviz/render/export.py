@@ -20,6 +20,7 @@ from PySide6.QtGui import (
     QPdfWriter,
 )
 
+from nnviz.core.output import write_bytes
 from nnviz.render.renderer import NetworkRenderer
 from nnviz.render.scene import SceneState
 from nnviz.render.theme import get_theme
@@ -79,20 +80,20 @@ def save_png(
     transparent: bool = False,
     *,
     quality: int = PNG_QUALITY,
+    follow_links: bool = True,
 ) -> None:
     """The scene as a lossless PNG file: RGB, or RGBA with a transparent background when
-    ``transparent``. ``quality`` is Qt's PNG setting (see PNG_QUALITY)."""
+    ``transparent``. ``quality`` is Qt's PNG setting (see PNG_QUALITY); the file is written by
+    nnviz.core.output (``follow_links=False`` refuses a symbolic link)."""
     image = render_image(state, width, height, transparent=transparent)
     if not transparent:
         drop_alpha(image)
-    Path(path).write_bytes(encode_png(image, quality))
+    write_bytes(path, encode_png(image, quality), follow_links=follow_links)
 
 
 def encode_png(image: QImage, quality: int = PNG_QUALITY) -> bytes:
     """The bytes of a PNG file holding ``image`` exactly (RGB for an RGB32 image, else RGBA)."""
-    data = QByteArray()
-    buf = QBuffer(data)
-    buf.open(QIODevice.OpenModeFlag.WriteOnly)
+    data, buf = _buffer()
     writer = QImageWriter(buf, b"png")
     writer.setQuality(max(-1, min(int(quality), 100)))
     if not writer.write(image):
@@ -113,12 +114,24 @@ def drop_alpha(image: QImage) -> bool:
     return image.reinterpretAsFormat(QImage.Format.Format_RGB32)
 
 
-def save_svg(state: SceneState, path: Path, width: int, height: int) -> None:
+def _buffer() -> tuple[QByteArray, QBuffer]:
+    data = QByteArray()
+    buf = QBuffer(data)
+    buf.open(QIODevice.OpenModeFlag.WriteOnly)
+    return data, buf
+
+
+def save_svg(
+    state: SceneState, path: Path, width: int, height: int, *, follow_links: bool = True
+) -> None:
+    """The scene as an SVG file whose numbers are text (drawn in memory, then written by
+    nnviz.core.output)."""
     from PySide6.QtSvg import QSvgGenerator
 
     ensure_gui_app()
+    data, buf = _buffer()
     gen = QSvgGenerator()
-    gen.setFileName(str(path))
+    gen.setOutputDevice(buf)
     gen.setSize(QSize(width, height))
     gen.setViewBox(QRectF(0, 0, width, height))
     gen.setTitle("nnviz")
@@ -128,6 +141,8 @@ def save_svg(state: SceneState, path: Path, width: int, height: int) -> None:
         _RENDERER.paint(painter, QRectF(0, 0, width, height), state)
     finally:
         painter.end()
+    buf.close()
+    write_bytes(path, data.data(), follow_links=follow_links)
 
 
 def save_pdf(
@@ -137,13 +152,15 @@ def save_pdf(
     height: int,
     *,
     grid: tuple[int, int] = (1, 1),
+    follow_links: bool = True,
 ) -> int:
-    """A handout: one scene per page (or a grid of cols×rows per page), numbered pages.
-    Returns the page count."""
+    """A handout: one scene per page (or a grid of cols×rows per page), numbered pages,
+    drawn in memory and written by nnviz.core.output. Returns the page count."""
     ensure_gui_app()
     cols, rows = grid
     per_page = max(cols * rows, 1)
-    writer = QPdfWriter(str(path))
+    data, buf = _buffer()
+    writer = QPdfWriter(buf)
     writer.setResolution(96)
     writer.setTitle("nnviz trace")
     writer.setCreator("nnviz")
@@ -180,4 +197,6 @@ def save_pdf(
             painter.restore()
     finally:
         painter.end()
+    buf.close()
+    write_bytes(path, data.data(), follow_links=follow_links)
     return n_pages

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
+from nnviz.core.output import write_bytes
+
 _R, _G, _B = 6, 7, 6
 
 
@@ -73,7 +75,12 @@ def _lzw_literal(indices: np.ndarray) -> bytes:
 
 
 def write_gif(
-    path: Path, frames: list[np.ndarray], delays_cs: list[int], loop: bool = True
+    path: Path,
+    frames: list[np.ndarray],
+    delays_cs: list[int],
+    loop: bool = True,
+    *,
+    follow_links: bool = True,
 ) -> None:
     """Write RGB frames [H, W, 3] (uint8, same size) as an animated GIF; delays in 1/100 s."""
     if not frames:
@@ -101,7 +108,7 @@ def write_gif(
         out += _lzw_literal(idx[y0:y1, x0:x1])
         prev = idx
     out.append(0x3B)
-    Path(path).write_bytes(bytes(out))
+    write_bytes(path, bytes(out), follow_links=follow_links)
 
 
 def count_frames(path: Path) -> int:

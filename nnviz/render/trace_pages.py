@@ -108,24 +108,39 @@ class TraceExport:
             if self.fmt == "png":
                 path = self.out / f"{stem}.png"
                 quality = PNG_QUALITY if self.png_quality is None else self.png_quality
-                save_png(scene, path, self.width, self.height, self.transparent, quality=quality)
+                save_png(
+                    scene,
+                    path,
+                    self.width,
+                    self.height,
+                    self.transparent,
+                    quality=quality,
+                    follow_links=False,
+                )
                 self.written.append(path)
             elif self.fmt == "svg":
                 path = self.out / f"{stem}.svg"
-                save_svg(scene, path, self.width, self.height)
+                save_svg(scene, path, self.width, self.height, follow_links=False)
                 self.written.append(path)
             elif self.fmt == "gif":
                 self._frames.append(_rgb(render_image(scene, self.width, self.height)))
         elif self.fmt == "pdf":
             path = self.out / "trace.pdf"
-            save_pdf([s for _, s in self.scenes], path, self.width, self.height, grid=self.grid)
+            save_pdf(
+                [s for _, s in self.scenes],
+                path,
+                self.width,
+                self.height,
+                grid=self.grid,
+                follow_links=False,
+            )
             self.written.append(path)
         else:
             from nnviz.render.gif import write_gif
 
             path = self.out / "trace.gif"
             delays = [max(self.frame_ms // 10, 2)] * len(self._frames)
-            write_gif(path, self._frames, delays)
+            write_gif(path, self._frames, delays, follow_links=False)
             self._frames = []
             self.written.append(path)
         self.done += 1
