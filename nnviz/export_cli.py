@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from nnviz.core.errors import NnvizError
+from nnviz.core.numfmt import DEFAULT_DIGITS, MAX_DIGITS, MIN_DIGITS
 from nnviz.core.output import write_json
 
 FORMATS = ("png", "svg", "pdf", "gif")
@@ -38,7 +39,14 @@ def parser() -> argparse.ArgumentParser:
         default="activation",
         choices=("none", "activation", "pre_activation", "delta", "activation_grad", "all"),
     )
-    p.add_argument("--decimals", type=int, default=3)
+    p.add_argument(
+        "--digits",
+        "--decimals",
+        dest="digits",
+        type=int,
+        default=DEFAULT_DIGITS,
+        help=f"significant figures of the numbers shown (default {DEFAULT_DIGITS})",
+    )
     p.add_argument("--grid", default="1x1", help="PDF: phases per page as COLSxROWS")
     p.add_argument("--frame-ms", type=int, default=800, help="GIF: milliseconds per frame")
     p.add_argument("--transparent", action="store_true", help="PNG: transparent background")
@@ -85,8 +93,10 @@ def run_export(argv: list[str]) -> int:
     ns = parser().parse_args(argv)
     if not 1 <= ns.steps <= MAX_STEPS:
         raise NnvizError(f"--steps must be between 1 and {MAX_STEPS}, found {ns.steps}")
-    if not 0 <= ns.decimals <= 10:
-        raise NnvizError(f"--decimals must be between 0 and 10, found {ns.decimals}")
+    if not MIN_DIGITS <= ns.digits <= MAX_DIGITS:
+        raise NnvizError(
+            f"--digits must be between {MIN_DIGITS} and {MAX_DIGITS}, found {ns.digits}"
+        )
     if not 20 <= ns.frame_ms <= 60_000:
         raise NnvizError(f"--frame-ms must be between 20 and 60000, found {ns.frame_ms}")
     if ns.png_quality is not None and not 0 <= ns.png_quality <= 100:
@@ -124,7 +134,7 @@ def run_export(argv: list[str]) -> int:
         only_update=ns.phases == "update",
         neuron=neuron,
         label_mode=ns.labels,
-        decimals=ns.decimals,
+        digits=ns.digits,
         grid=grid,
         frame_ms=ns.frame_ms,
         transparent=ns.transparent,

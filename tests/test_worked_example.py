@@ -89,4 +89,4 @@ def test_inspector_formulas_state_the_optimizer():
     spec, base = load("two-two-two")
     tr = Engine(spec, base_dir=base).step()
     lines = neuron_formulas(tr, 1, 0)
-    assert any("w − η·g = 0.4000 − 0.5·0.0822 = 0.3589" in line for line in lines)
+    assert any("w − η·g = 0.4000 − 0.5·0.08217 = 0.3589" in line for line in lines)

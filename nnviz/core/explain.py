@@ -6,20 +6,11 @@ from __future__ import annotations
 import numpy as np
 
 from nnviz.core import activations, losses
+from nnviz.core.numfmt import fmt
 from nnviz.core.phases import parse_phase
 from nnviz.core.trace import StepTrace
 
 MAX_TERMS = 12
-
-
-def fmt(x: float, decimals: int = 4) -> str:
-    """A number as shown on screen: fixed decimals, scientific when very small or large."""
-    x = float(x)
-    if not np.isfinite(x):
-        return "NaN" if np.isnan(x) else ("∞" if x > 0 else "−∞")
-    if x != 0 and (abs(x) < 10 ** (-decimals) or abs(x) >= 1e6):
-        return f"{x:.{max(decimals - 1, 1)}e}".replace("-", "−")
-    return f"{x:.{decimals}f}".replace("-", "−")
 
 
 def layer_label(index: int, n_layers: int) -> str:
@@ -61,14 +52,14 @@ def caption(phase: str, n_layers: int, activation: str = "", loss: str = "half_s
 
 
 def neuron_formulas(
-    trace: StepTrace, layer: int, neuron: int, sample: int = 0, decimals: int = 4
+    trace: StepTrace, layer: int, neuron: int, sample: int = 0, digits: int = 4
 ) -> list[str]:
     """The formulas of neuron ``neuron`` in weight layer ``layer`` (from 0), with the numbers.
 
     Lines: the weighted sum term by term, the activation, σ', δ (output or hidden form), the
     gradient and update of each incoming weight and of the bias.
     """
-    f = lambda v: fmt(v, decimals)  # noqa: E731
+    f = lambda v: fmt(v, digits)  # noqa: E731
     lay = trace.layers[layer]
     n_layers = len(trace.layers)
     x = lay.inputs[sample]
@@ -134,9 +125,9 @@ def neuron_formulas(
     return lines
 
 
-def edge_formulas(trace: StepTrace, layer: int, row: int, col: int, decimals: int = 4) -> list[str]:
+def edge_formulas(trace: StepTrace, layer: int, row: int, col: int, digits: int = 4) -> list[str]:
     """The formulas of the weight from input ``col`` to neuron ``row`` of weight layer ``layer``."""
-    f = lambda v: fmt(v, decimals)  # noqa: E731
+    f = lambda v: fmt(v, digits)  # noqa: E731
     lay = trace.layers[layer]
     w = lay.weights_before[row, col]
     g = lay.weight_grad[row, col]

@@ -16,10 +16,10 @@ from nnviz.render.scene import SceneState
 
 @dataclass
 class ViewOptions:
-    """How the canvas draws: labels, decimals, theme, type scale, zoom and pan."""
+    """How the canvas draws: labels, digits, theme, type scale, zoom and pan."""
 
     label_mode: str = "activation"
-    decimals: int = 3
+    digits: int = 3
     theme: str = "light"
     scale: float = 1.0
     zoom: float = 1.0
@@ -42,7 +42,7 @@ def scene_for(session: Session, options: ViewOptions) -> SceneState:
         phase=session.phase,
         sample=session.sample,
         label_mode=options.label_mode,
-        decimals=options.decimals,
+        digits=options.digits,
         selection=sel,
         theme=options.theme,
         header=session.header(),

@@ -41,7 +41,7 @@ class ExportChoices:
     only_update: bool = False
     neuron: tuple[int, int] | None = None
     label_mode: str = "activation"
-    decimals: int = 3
+    digits: int = 3
 
 
 class ExportJob(QObject):
@@ -69,7 +69,7 @@ class ExportJob(QObject):
             only_update=choices.only_update,
             neuron=choices.neuron,
             label_mode=choices.label_mode,
-            decimals=choices.decimals,
+            digits=choices.digits,
         )
         w, h = choices.size
         self.job = TraceExport(scenes, choices.out, fmt=choices.fmt, width=w, height=h)

@@ -16,11 +16,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.core.explain import edge_formulas, fmt, neuron_formulas
+from nnviz.core.explain import edge_formulas, neuron_formulas
+from nnviz.core.numfmt import fmt
 from nnviz.gui.session import Session
 
 
-def inspector_lines(session: Session, decimals: int = 4) -> list[str]:
+def inspector_lines(session: Session, digits: int = 4) -> list[str]:
     """The lines the inspector shows for the session's selection (plain text)."""
     sel = session.selection
     tr = session.trace()
@@ -30,23 +31,23 @@ def inspector_lines(session: Session, decimals: int = 4) -> list[str]:
         if tr is None:
             return [f"input {sel.row + 1}"]
         x = tr.inputs[session.sample, sel.row]
-        return [f"input {sel.row + 1}, sample {session.sample + 1}: x = {fmt(x, decimals)}"]
+        return [f"input {sel.row + 1}, sample {session.sample + 1}: x = {fmt(x, digits)}"]
     if tr is None:
         ws, bs = session.parameters()
         if sel.kind == "edge":
             return [
                 f"weight w[{sel.row + 1},{sel.col + 1}] of layer {sel.layer + 1} = "
-                f"{fmt(ws[sel.layer][sel.row, sel.col], decimals)}",
+                f"{fmt(ws[sel.layer][sel.row, sel.col], digits)}",
                 "Step forward (→) to see how it is used and how it changes.",
             ]
         return [
             f"neuron {sel.row + 1} of layer {sel.layer}: bias b = "
-            f"{fmt(bs[sel.layer - 1][sel.row], decimals)}",
+            f"{fmt(bs[sel.layer - 1][sel.row], digits)}",
             "Step forward (→) to see its numbers.",
         ]
     if sel.kind == "edge":
-        return edge_formulas(tr, sel.layer, sel.row, sel.col, decimals)
-    return neuron_formulas(tr, sel.layer - 1, sel.row, session.sample, decimals)
+        return edge_formulas(tr, sel.layer, sel.row, sel.col, digits)
+    return neuron_formulas(tr, sel.layer - 1, sel.row, session.sample, digits)
 
 
 class InspectorDock(QDockWidget):
@@ -56,7 +57,7 @@ class InspectorDock(QDockWidget):
         super().__init__("Inspector", parent)
         self.setObjectName("inspector")
         self.session = session
-        self.decimals = 4
+        self.digits = 4
         body = QWidget()
         layout = QVBoxLayout(body)
         row = QHBoxLayout()
@@ -96,7 +97,7 @@ class InspectorDock(QDockWidget):
         self.sample_box.setValue(self.session.sample + 1)
         self.sample_box.blockSignals(False)
         self.sample_box.setEnabled(batch > 1)
-        text = "\n".join(inspector_lines(self.session, self.decimals))
+        text = "\n".join(inspector_lines(self.session, self.digits))
         if text != self._shown:  # the same text again would be laid out and painted again
             self._shown = text
             self.text.setHtml("<div style='white-space: pre-wrap'>" + html.escape(text) + "</div>")

@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 
 from nnviz import __version__
 from nnviz.core.errors import NnvizError
-from nnviz.core.explain import fmt
 from nnviz.core.netfile import load, preset_names
+from nnviz.core.numfmt import MAX_DIGITS, MIN_DIGITS, fmt
 from nnviz.gui.canvas import NetworkCanvas, ask_value
 from nnviz.gui.inspector import InspectorDock
 from nnviz.gui.session import SPEEDS, Selection, Session
@@ -253,13 +253,13 @@ class MainWindow(QMainWindow):
         self.labels.currentTextChanged.connect(self._labels_changed)
         bar.addWidget(QLabel(" Numbers "))
         bar.addWidget(self.labels)
-        self.decimals = QSpinBox()
-        self.decimals.setRange(0, 10)
-        self.decimals.setValue(self.canvas.options.decimals)
-        self.decimals.setToolTip("Decimals shown")
-        self.decimals.valueChanged.connect(self._decimals_changed)
+        self.digits = QSpinBox()
+        self.digits.setRange(MIN_DIGITS, MAX_DIGITS)
+        self.digits.setValue(self.canvas.options.digits)
+        self.digits.setToolTip("Significant figures of the numbers shown")
+        self.digits.valueChanged.connect(self._digits_changed)
         bar.addWidget(QLabel(" Decimals "))
-        bar.addWidget(self.decimals)
+        bar.addWidget(self.digits)
         self.addToolBar(bar)
 
     def _build_menus(self) -> None:
@@ -359,9 +359,9 @@ class MainWindow(QMainWindow):
         self.settings.setValue("labels", text)
         self.canvas.update()
 
-    def _decimals_changed(self, value: int) -> None:
-        self.canvas.options.decimals = value
-        self.inspector.decimals = max(value, 2)
+    def _digits_changed(self, value: int) -> None:
+        self.canvas.options.digits = value
+        self.inspector.digits = max(value, 2)
         self.inspector.refresh()
         self.canvas.update()
 
@@ -590,14 +590,15 @@ class MainWindow(QMainWindow):
 
     def _view_state(self) -> dict:
         o = self.canvas.options
-        return {"labels": o.label_mode, "decimals": o.decimals, "theme": o.theme}
+        return {"labels": o.label_mode, "digits": o.digits, "theme": o.theme}
 
     def _apply_view(self, view: dict) -> None:
         modes = {v: k for k, v in LABEL_CHOICES.items()}
         if view.get("labels") in modes:
             self.labels.setCurrentText(modes[view["labels"]])
-        if isinstance(view.get("decimals"), int) and 0 <= view["decimals"] <= 10:
-            self.decimals.setValue(view["decimals"])
+        digits = view.get("digits", view.get("decimals"))  # older session files: "decimals"
+        if isinstance(digits, int) and MIN_DIGITS <= digits <= MAX_DIGITS:
+            self.digits.setValue(digits)
         if view.get("theme") in ("light", "dark"):
             self.set_theme(view["theme"])
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QWidget
 
-from nnviz.core.explain import fmt
+from nnviz.core.numfmt import fmt
 from nnviz.gui.session import Session
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QLinearGradient, QPainter
 
-from nnviz.core.explain import fmt
+from nnviz.core.numfmt import fmt
 from nnviz.render.display import Display
 from nnviz.render.edges import EdgeSummary, band_note
 from nnviz.render.layout import Layout
@@ -173,7 +173,7 @@ def draw_legend(
     font = kit.font(max(px * 0.85, min_px))
     fm = font[1]
     bar_h = px * 0.6
-    num_w = max(kit.advance(font, "−" + _num(v, st.decimals)) for _, _, v in items)
+    num_w = max(kit.advance(font, "−" + _num(v, st.digits)) for _, _, v in items)
     bar_w = max(px * 7, num_w * 2 + kit.advance(font, "0") + px * 1.2)
     gap = px * 1.6
 
@@ -195,16 +195,16 @@ def draw_legend(
         p.fillRect(QRectF(x, cy - bar_h / 2, bar_w, bar_h), QBrush(gradient))
         p.setPen(qcolor(th.muted))
         ny = cy + bar_h / 2 + fm.height() * 0.6
-        kit.text(p, font, "−" + _num(vmax, st.decimals), x, ny)
+        kit.text(p, font, "−" + _num(vmax, st.digits), x, ny)
         kit.text(p, font, "0", x + bar_w / 2, ny, "center")
-        kit.text(p, font, "+" + _num(vmax, st.decimals), x + bar_w, ny, "right")
+        kit.text(p, font, "+" + _num(vmax, st.digits), x + bar_w, ny, "right")
         p.setPen(qcolor(th.foreground))
         kit.text(p, font, text, x + bar_w + px * 0.6, cy)
         x += bar_w + px * 0.6 + kit.advance(font, text) + gap
 
 
-def _num(v: float | None, decimals: int) -> str:
+def _num(v: float | None, digits: int) -> str:
     """A legend range end: the number, or "max" where each layer has its own range."""
     if v is None:
         return "max"
-    return f"{abs(v):.3g}" if 1e-3 <= abs(v) < 1e4 else f"{abs(v):.2e}".replace("-", "−")
+    return fmt(abs(v), digits)

@@ -12,7 +12,7 @@ import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QImage, QPainter, QPen, QPolygonF
 
-from nnviz.core.explain import fmt
+from nnviz.core.numfmt import fmt
 from nnviz.render.colormap import diverging_rgb
 from nnviz.render.display import Display, EdgeData
 from nnviz.render.layout import LayerLayout, Layout

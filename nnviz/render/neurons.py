@@ -22,7 +22,7 @@ import numpy as np
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
 
-from nnviz.core.explain import fmt
+from nnviz.core.numfmt import fmt
 from nnviz.render.display import Display
 from nnviz.render.layout import LayerLayout, Layout
 from nnviz.render.paintkit import Kit, palette_index, qcolor
@@ -34,7 +34,7 @@ Font = tuple[QFont, QFontMetricsF]
 
 def label_lines(st: SceneState, disp: Display, li: int, i: int) -> list[str]:
     """The numbers shown for neuron ``i`` of layer ``li`` (0 = input)."""
-    mode, tr, d = st.label_mode, st.trace, st.decimals
+    mode, tr, d = st.label_mode, st.trace, st.digits
     if mode == "none" or tr is None:
         return []
     if li == 0:
@@ -246,9 +246,9 @@ def _output_extras(st: SceneState, disp: Display, col: LayerLayout, fits: bool) 
     if tr is None or disp.kind not in ("loss", "backward", "update"):
         return {"t": None, "loss": None, "names": names} if names else None
     t = tr.targets[disp.sample]
-    loss = fmt(tr.sample_losses[disp.sample], max(st.decimals, 4))
+    loss = fmt(tr.sample_losses[disp.sample], max(st.digits, 4))
     return {
-        "t": [f"t = {fmt(t[i], st.decimals)}" for i in col.visible.tolist()] if fits else None,
+        "t": [f"t = {fmt(t[i], st.digits)}" for i in col.visible.tolist()] if fits else None,
         "loss": f"sample {disp.sample + 1}: L = {loss}" if tr.batch_size > 1 else f"L = {loss}",
         "names": names,
     }

@@ -31,7 +31,7 @@ class SceneState:
     phase: int = -1
     sample: int = 0
     label_mode: str = "activation"
-    decimals: int = 3
+    digits: int = 3
     selection: tuple | None = None
     theme: str = "light"
     header: str = ""

@@ -8,7 +8,7 @@ import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter, QPen
 
-from nnviz.core.explain import fmt
+from nnviz.core.numfmt import fmt
 from nnviz.render.display import Display
 from nnviz.render.edges import WIDTH_BUCKETS, edge_widths
 from nnviz.render.layout import Layout
@@ -71,7 +71,7 @@ def draw_selection_edges(
 
 def selected_edge_text(st: SceneState, disp: Display, wl: int, row: int, col: int) -> str:
     """The selected edge's label: its value, gradient, or old → new weight at the update."""
-    d = st.decimals
+    d = st.digits
     e = disp.edges[wl]
     if e.quantity == "dw" and st.trace is not None:
         lt = st.trace.layers[wl]

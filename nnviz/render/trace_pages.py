@@ -23,7 +23,7 @@ def scenes_for(
     only_update: bool = False,
     neuron: tuple[int, int] | None = None,
     label_mode: str = "activation",
-    decimals: int = 3,
+    digits: int = 3,
 ) -> list[tuple[str, SceneState]]:
     """(file stem, scene) for every exported phase, in teaching order."""
     names = phase_names(len(spec.layers) - 1)
@@ -36,7 +36,7 @@ def scenes_for(
             selection = None
             if neuron is not None:
                 layer, i = neuron
-                side = neuron_formulas(tr, layer - 1, i, 0, max(decimals, 4))
+                side = neuron_formulas(tr, layer - 1, i, 0, max(digits, 4))
                 selection = ("neuron", layer, i)
             scene = SceneState(
                 sizes=tuple(spec.layers),
@@ -46,7 +46,7 @@ def scenes_for(
                 trace=tr,
                 phase=k,
                 label_mode=label_mode,
-                decimals=decimals,
+                digits=digits,
                 selection=selection,
                 theme=theme,
                 header=header(spec.name, tr, phase, len(names)),
@@ -165,7 +165,7 @@ def export_trace(
     only_update: bool = False,
     neuron: tuple[int, int] | None = None,
     label_mode: str = "activation",
-    decimals: int = 3,
+    digits: int = 3,
     grid: tuple[int, int] = (1, 1),
     frame_ms: int = 800,
     transparent: bool = False,
@@ -181,7 +181,7 @@ def export_trace(
         only_update=only_update,
         neuron=neuron,
         label_mode=label_mode,
-        decimals=decimals,
+        digits=digits,
     )
     job = TraceExport(
         scenes,
