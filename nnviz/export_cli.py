@@ -115,6 +115,7 @@ def run_export(argv: list[str]) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from nnviz.cli import headless_engine
     from nnviz.render.trace_pages import export_trace
+    from nnviz.render.view import ViewState
 
     engine = headless_engine(spec, base, ns)
     try:
@@ -130,11 +131,9 @@ def run_export(argv: list[str]) -> int:
         fmt=ns.format,
         width=width,
         height=height,
-        theme=ns.theme,
+        view=ViewState(label_mode=ns.labels, digits=ns.digits, theme=ns.theme),
         only_update=ns.phases == "update",
         neuron=neuron,
-        label_mode=ns.labels,
-        digits=ns.digits,
         grid=grid,
         frame_ms=ns.frame_ms,
         transparent=ns.transparent,

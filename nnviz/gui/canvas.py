@@ -3,8 +3,6 @@ double-click to edit, wheel to zoom, drag to pan."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QImage, QMouseEvent, QPainter, QWheelEvent
 from PySide6.QtWidgets import QInputDialog, QSizePolicy, QWidget
@@ -12,48 +10,25 @@ from PySide6.QtWidgets import QInputDialog, QSizePolicy, QWidget
 from nnviz.gui.session import Selection, Session
 from nnviz.render.renderer import NetworkRenderer, RenderInfo
 from nnviz.render.scene import SceneState
+from nnviz.render.scene_builder import build_scene
+from nnviz.render.view import ViewState
 
 
-@dataclass
-class ViewOptions:
-    """How the canvas draws: labels, digits, theme, type scale, zoom and pan."""
-
-    label_mode: str = "activation"
-    digits: int = 3
-    theme: str = "light"
-    scale: float = 1.0
-    zoom: float = 1.0
-    pan: tuple[float, float] = (0.0, 0.0)
-    show_caption: bool = True
-    show_legend: bool = True
-
-
-def scene_for(session: Session, options: ViewOptions) -> SceneState:
-    """The renderer's input for what the session shows now, drawn with these options."""
+def scene_for(session: Session, view: ViewState, side_text: list[str] | None = None) -> SceneState:
+    """The renderer's input for what the session shows now, drawn as ``view`` says (through
+    the one scene builder that exports use too)."""
     weights, biases = session.parameters() if session.step == 0 else ([], [])
-    sel = session.selection.as_tuple() if session.selection else None
-    data = session.engine.dataset
-    return SceneState(
-        sizes=tuple(session.spec.layers),
-        activations=tuple(session.spec.activations),
-        weights=list(weights),
-        biases=list(biases),
+    return build_scene(
+        session.spec,
+        view,
         trace=session.trace(),
         phase=session.phase,
         sample=session.sample,
-        label_mode=options.label_mode,
-        digits=options.digits,
-        selection=sel,
-        theme=options.theme,
-        header=session.header(),
-        caption=session.caption(),
-        show_caption=options.show_caption,
-        show_legend=options.show_legend,
-        zoom=options.zoom,
-        pan=options.pan,
-        input_names=list(data.input_names),
-        output_names=list(data.target_names) if data.task == "regression" else None,
-        scale=options.scale,
+        selection=session.selection.as_tuple() if session.selection else None,
+        weights=weights,
+        biases=biases,
+        dataset=session.engine.dataset,
+        side_text=side_text,
     )
 
 
@@ -63,10 +38,11 @@ class NetworkCanvas(QWidget):
     edit_requested = Signal(object)  # a Selection whose value the user wants to type
     menu_requested = Signal(object, object)  # (Selection or None, global QPoint)
 
-    def __init__(self, session: Session, options: ViewOptions | None = None, parent=None) -> None:
+    def __init__(self, session: Session, options: ViewState | None = None, parent=None) -> None:
         super().__init__(parent)
         self.session = session
-        self.options = options or ViewOptions()
+        self.options = options or ViewState()
+        self.options.subscribe(self._view_changed)
         self.renderer = NetworkRenderer()
         self.info: RenderInfo | None = None
         self._drag_from: QPointF | None = None
@@ -78,6 +54,9 @@ class NetworkCanvas(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         session.changed.connect(self.update)
         session.network_changed.connect(self.fit)
+
+    def _view_changed(self, name: str, value: object) -> None:
+        self.update()
 
     # ----- drawing ----------------------------------------------------------------------------
     def scene(self) -> SceneState:

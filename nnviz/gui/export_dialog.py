@@ -3,7 +3,7 @@ progress bar and Cancel, so the window stays responsive."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -22,9 +22,11 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.core.errors import NnvizError
+from nnviz.core.numfmt import MAX_DIGITS, MIN_DIGITS
 from nnviz.core.output import write_json
 from nnviz.gui.session import Session
 from nnviz.render.trace_pages import TraceExport, scenes_for
+from nnviz.render.view import LABEL_CHOICES, THEMES, ViewState
 
 SIZES = ("1920x1080", "1280x720", "3840x2160", "1024x768", "800x600")
 
@@ -37,11 +39,9 @@ class ExportChoices:
     fmt: str = "png"
     steps: int = 1
     size: tuple[int, int] = (1920, 1080)
-    theme: str = "light"
+    view: ViewState = field(default_factory=ViewState)
     only_update: bool = False
     neuron: tuple[int, int] | None = None
-    label_mode: str = "activation"
-    digits: int = 3
 
 
 class ExportJob(QObject):
@@ -65,11 +65,9 @@ class ExportJob(QObject):
             session.spec,
             session.engine.dataset,
             self.traces,
-            theme=choices.theme,
+            choices.view,
             only_update=choices.only_update,
             neuron=choices.neuron,
-            label_mode=choices.label_mode,
-            digits=choices.digits,
         )
         w, h = choices.size
         self.job = TraceExport(scenes, choices.out, fmt=choices.fmt, width=w, height=h)
@@ -113,10 +111,14 @@ class ExportJob(QObject):
 class ExportDialog(QDialog):
     """The choices; ``choices()`` validates them (NnvizError names what is wrong)."""
 
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, session: Session, parent: QWidget | None = None, view: ViewState | None = None
+    ) -> None:
+        """``view`` is the window's view state: the export starts from its choices."""
         super().__init__(parent)
         self.setWindowTitle("Export trace")
         self.session = session
+        self.view = view or ViewState()
         form = QFormLayout(self)
         self.folder = QLineEdit(str(Path.cwd() / "nnviz-export"))
         browse = QPushButton("Browse…")
@@ -136,8 +138,17 @@ class ExportDialog(QDialog):
         self.size.setEditable(True)
         form.addRow("Size", self.size)
         self.theme = QComboBox()
-        self.theme.addItems(["light", "dark", "lecture-light", "lecture-dark"])
+        self.theme.addItems(list(THEMES))
+        self.theme.setCurrentText(self.view.theme)
         form.addRow("Theme", self.theme)
+        self.labels = QComboBox()
+        self.labels.addItems(list(LABEL_CHOICES))
+        self.labels.setCurrentText(_choice_text(self.view.label_mode))
+        form.addRow("Numbers", self.labels)
+        self.digits = QSpinBox()
+        self.digits.setRange(MIN_DIGITS, MAX_DIGITS)
+        self.digits.setValue(self.view.digits)
+        form.addRow("Significant figures", self.digits)
         self.only_update = QCheckBox("Only the update phase of each step")
         form.addRow("", self.only_update)
         self.neuron = QLineEdit()
@@ -172,7 +183,17 @@ class ExportDialog(QDialog):
             fmt=self.fmt.currentText(),
             steps=self.steps.value(),
             size=_size(self.size.currentText()),
-            theme=self.theme.currentText(),
+            view=self.view.copy(
+                theme=self.theme.currentText(),
+                label_mode=LABEL_CHOICES[self.labels.currentText()],
+                digits=self.digits.value(),
+                zoom=1.0,
+                pan=(0.0, 0.0),
+            ),
             only_update=self.only_update.isChecked(),
             neuron=neuron,
         )
+
+
+def _choice_text(mode: str) -> str:
+    return {v: k for k, v in LABEL_CHOICES.items()}.get(mode, "Activation a")

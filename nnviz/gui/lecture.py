@@ -4,7 +4,6 @@ slide software and presentation clickers, with blackout, a help overlay, a pen a
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 
 from PySide6.QtCore import QEasingCurve, QPointF, QRectF, QSettings, Qt, QVariantAnimation, Signal
 from PySide6.QtGui import (
@@ -19,10 +18,11 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QWidget
 
-from nnviz.gui.canvas import ViewOptions, scene_for
+from nnviz.gui.canvas import scene_for
 from nnviz.gui.inspector import inspector_lines
 from nnviz.gui.session import Session
 from nnviz.render.renderer import NetworkRenderer, RenderInfo
+from nnviz.render.view import ViewState, clamp_scale
 
 NEXT_KEYS = {Qt.Key.Key_Right, Qt.Key.Key_Down, Qt.Key.Key_PageDown, Qt.Key.Key_Space, Qt.Key.Key_J}
 PREV_KEYS = {Qt.Key.Key_Left, Qt.Key.Key_Up, Qt.Key.Key_PageUp, Qt.Key.Key_K}
@@ -54,16 +54,27 @@ class LectureView(QWidget):
 
     closed = Signal()
 
-    def __init__(self, session: Session, settings: QSettings, parent=None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        settings: QSettings,
+        parent=None,
+        view: ViewState | None = None,
+    ) -> None:
+        """``view`` is the window's view state: lecture mode shows the same numbers (what each
+        neuron shows, significant figures) in its own projection theme and type scale."""
         super().__init__(parent)
         self.session = session
         self.settings = settings
         self.renderer = NetworkRenderer()
         self.info: RenderInfo | None = None
         dark = str(settings.value("lecture/theme", "lecture-dark")) == "lecture-dark"
-        self.options = ViewOptions(
+        self.options = (view or ViewState()).copy(
             theme="lecture-dark" if dark else "lecture-light",
-            scale=float(settings.value("lecture/scale", 1.0)),
+            scale=clamp_scale(settings.value("lecture/scale", 1.0)),
+            zoom=1.0,
+            pan=(0.0, 0.0),
+            show_caption=True,
             show_legend=False,
         )
         self.blackout: str | None = None  # None, "black" or "white"
@@ -129,10 +140,10 @@ class LectureView(QWidget):
         return self.strokes.get(self.phase_key(), [])
 
     def scene(self):
-        scene = scene_for(self.session, self.options)
+        side = None
         if self.formulas_shown and self.session.selection is not None:
-            scene = replace(scene, side_text=inspector_lines(self.session, 3))
-        return scene
+            side = inspector_lines(self.session, 3)
+        return scene_for(self.session, self.options, side)
 
     # ----- drawing ------------------------------------------------------------------------------
     def paintEvent(self, event) -> None:  # noqa: N802

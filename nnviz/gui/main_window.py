@@ -33,15 +33,8 @@ from nnviz.gui.canvas import NetworkCanvas, ask_value
 from nnviz.gui.inspector import InspectorDock
 from nnviz.gui.session import SPEEDS, Selection, Session
 from nnviz.gui.timeline import Timeline
+from nnviz.render.view import LABEL_CHOICES, ViewState
 
-LABEL_CHOICES = {
-    "No numbers": "none",
-    "Activation a": "activation",
-    "Pre-activation z": "pre_activation",
-    "Delta δ": "delta",
-    "σ'(z)": "activation_grad",
-    "All": "all",
-}
 MAX_RECENT = 8
 
 
@@ -78,7 +71,9 @@ class MainWindow(QMainWindow):
         self.session = session
         self.settings = settings or QSettings("nnviz", "nnviz")
         self.undo_stack = QUndoStack(self)
-        self.canvas = NetworkCanvas(session)
+        self.view = ViewState()
+        self.view.subscribe(self._on_view)
+        self.canvas = NetworkCanvas(session, self.view)
         self.canvas.edit_requested.connect(self.edit_value)
         self.canvas.menu_requested.connect(self.show_context_menu)
         self.timeline = Timeline(session)
@@ -255,10 +250,10 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.labels)
         self.digits = QSpinBox()
         self.digits.setRange(MIN_DIGITS, MAX_DIGITS)
-        self.digits.setValue(self.canvas.options.digits)
+        self.digits.setValue(self.view.digits)
         self.digits.setToolTip("Significant figures of the numbers shown")
         self.digits.valueChanged.connect(self._digits_changed)
-        bar.addWidget(QLabel(" Decimals "))
+        bar.addWidget(QLabel(" Digits "))
         bar.addWidget(self.digits)
         self.addToolBar(bar)
 
@@ -354,30 +349,41 @@ class MainWindow(QMainWindow):
             self.session.play(SPEEDS[text])
 
     def _labels_changed(self, text: str) -> None:
-        self.canvas.options.label_mode = LABEL_CHOICES[text]
-        self.label_actions[text].setChecked(True)
+        self.view.label_mode = LABEL_CHOICES[text]
         self.settings.setValue("labels", text)
-        self.canvas.update()
 
     def _digits_changed(self, value: int) -> None:
-        self.canvas.options.digits = value
-        self.inspector.digits = max(value, 2)
-        self.inspector.refresh()
-        self.canvas.update()
+        self.view.digits = value
 
     def _toggle_dark(self, dark: bool) -> None:
         self.set_theme("dark" if dark else "light")
 
     def set_theme(self, name: str) -> None:
-        from nnviz.gui.style import apply_palette
+        """The window's theme: light or dark (a projection theme maps to its window twin)."""
+        self.view.theme = "dark" if "dark" in name else "light"
+        self._on_view("theme", self.view.theme)  # also when unchanged: palette and docks follow
 
-        self.canvas.options.theme = name
-        self.act_dark.setChecked(name == "dark")
-        apply_palette(name)
-        for dock in getattr(self, "docks", []):
-            dock.set_dark(name == "dark")
-        self.settings.setValue("theme", name)
-        self.canvas.update()
+    def _on_view(self, name: str, value: object) -> None:
+        """Keep the widgets that show a view choice in step with the view state."""
+        if name == "label_mode":
+            text = {v: k for k, v in LABEL_CHOICES.items()}[str(value)]
+            if self.labels.currentText() != text:
+                self.labels.setCurrentText(text)
+            self.label_actions[text].setChecked(True)
+        elif name == "digits":
+            if self.digits.value() != value:
+                self.digits.setValue(int(value))  # type: ignore[call-overload]
+            self.inspector.digits = max(int(value), 2)  # type: ignore[call-overload]
+            self.inspector.refresh()
+        elif name == "theme":
+            from nnviz.gui.style import apply_palette
+
+            dark = value == "dark"
+            self.act_dark.setChecked(dark)
+            apply_palette(str(value))
+            for dock in getattr(self, "docks", []):
+                dock.set_dark(dark)
+            self.settings.setValue("theme", value)
 
     def toggle_lecture(self) -> None:
         """Enter lecture mode full screen on this window's screen, or leave it."""
@@ -388,7 +394,7 @@ class MainWindow(QMainWindow):
             view.leave()
             return
         self.session.pause()
-        self.lecture = LectureView(self.session, self.settings)
+        self.lecture = LectureView(self.session, self.settings, view=self.view)
         self.lecture.closed.connect(self.activateWindow)
         screen = self.screen()
         if screen is not None:
@@ -589,18 +595,11 @@ class MainWindow(QMainWindow):
         return True
 
     def _view_state(self) -> dict:
-        o = self.canvas.options
-        return {"labels": o.label_mode, "digits": o.digits, "theme": o.theme}
+        return self.view.to_dict()
 
     def _apply_view(self, view: dict) -> None:
-        modes = {v: k for k, v in LABEL_CHOICES.items()}
-        if view.get("labels") in modes:
-            self.labels.setCurrentText(modes[view["labels"]])
-        digits = view.get("digits", view.get("decimals"))  # older session files: "decimals"
-        if isinstance(digits, int) and MIN_DIGITS <= digits <= MAX_DIGITS:
-            self.digits.setValue(digits)
-        if view.get("theme") in ("light", "dark"):
-            self.set_theme(view["theme"])
+        self.view.apply_dict(view)
+        self.set_theme(self.view.theme)
 
     def save_network_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
@@ -672,7 +671,7 @@ class MainWindow(QMainWindow):
     def export_trace_dialog(self) -> None:
         from nnviz.gui.export_dialog import ExportDialog
 
-        dialog = ExportDialog(self.session, self)
+        dialog = ExportDialog(self.session, self, view=self.view)
         if dialog.exec():
             try:
                 choices = dialog.choices()

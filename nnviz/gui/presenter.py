@@ -11,12 +11,13 @@ from PySide6.QtCore import QRectF, QTimer
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QGridLayout, QLabel, QTextBrowser, QWidget
 
-from nnviz.core.explain import header
-from nnviz.gui.canvas import ViewOptions, scene_for
+from nnviz.gui.canvas import scene_for
 from nnviz.gui.inspector import inspector_lines
 from nnviz.gui.session import Session
 from nnviz.render.renderer import NetworkRenderer
 from nnviz.render.scene import SceneState
+from nnviz.render.scene_builder import build_scene
+from nnviz.render.view import ViewState
 
 
 class _Preview(QWidget):
@@ -84,20 +85,28 @@ class PresenterView(QWidget):
     def next_scene(self) -> tuple[SceneState | None, str]:
         """The scene the next phase will show, or None with a note when it needs a new step."""
         s = self.session
-        options = ViewOptions(theme="light", show_legend=False)
+        options = ViewState(theme="light", show_legend=False)
         if s.step == 0 or s.phase >= len(s.phases) - 1:
             target = s.step + 1
             if target > s.n_steps:
                 return None, f"next: step {target}, forward-L1 (trained when you press next)"
-            tr = s.history.trace(target)
-            head = header(s.spec.name, tr, s.phases[0], len(s.phases))
-            return replace(scene_for(s, options), trace=tr, phase=0, header=head, caption=""), ""
-        head = header(s.spec.name, s.trace(), s.phases[s.phase + 1], len(s.phases))
-        return replace(scene_for(s, options), phase=s.phase + 1, header=head, caption=""), ""
+            tr, phase = s.history.trace(target), 0
+        else:
+            tr, phase = s.trace(), s.phase + 1
+        scene = build_scene(
+            s.spec,
+            options,
+            trace=tr,
+            phase=phase,
+            sample=s.sample,
+            selection=s.selection.as_tuple() if s.selection else None,
+            dataset=s.engine.dataset,
+        )
+        return replace(scene, caption=""), ""
 
     def refresh(self) -> None:
         s = self.session
-        self.current.show_scene(scene_for(s, ViewOptions(theme="light", show_legend=False)))
+        self.current.show_scene(scene_for(s, ViewState(theme="light", show_legend=False)))
         scene, note = self.next_scene()
         self.next.show_scene(scene, note)
         self.caption.setText(s.caption())

@@ -7,51 +7,44 @@ from pathlib import Path
 import numpy as np
 
 from nnviz.core.data import Dataset
-from nnviz.core.explain import header, neuron_formulas, phase_caption
+from nnviz.core.explain import neuron_formulas
 from nnviz.core.phases import phase_names
 from nnviz.core.spec import NetworkSpec
 from nnviz.core.trace import StepTrace
 from nnviz.render.scene import SceneState
+from nnviz.render.scene_builder import build_scene
+from nnviz.render.view import ViewState
 
 
 def scenes_for(
     spec: NetworkSpec,
     dataset: Dataset,
     traces: list[StepTrace],
+    view: ViewState,
     *,
-    theme: str = "light",
     only_update: bool = False,
     neuron: tuple[int, int] | None = None,
-    label_mode: str = "activation",
-    digits: int = 3,
 ) -> list[tuple[str, SceneState]]:
-    """(file stem, scene) for every exported phase, in teaching order."""
+    """(file stem, scene) for every exported phase, in teaching order, built by the window's
+    own scene builder; ``neuron`` (layer from 1, index from 0) is selected with its formulas."""
     names = phase_names(len(spec.layers) - 1)
     out = []
     for tr in traces:
         for k, phase in enumerate(names):
             if only_update and phase != "update":
                 continue
-            side = None
-            selection = None
+            side = selection = None
             if neuron is not None:
                 layer, i = neuron
-                side = neuron_formulas(tr, layer - 1, i, 0, max(digits, 4))
+                side = neuron_formulas(tr, layer - 1, i, 0, max(view.digits, 4))
                 selection = ("neuron", layer, i)
-            scene = SceneState(
-                sizes=tuple(spec.layers),
-                activations=tuple(spec.activations),
-                weights=[],
-                biases=[],
+            scene = build_scene(
+                spec,
+                view,
                 trace=tr,
                 phase=k,
-                label_mode=label_mode,
-                digits=digits,
                 selection=selection,
-                theme=theme,
-                header=header(spec.name, tr, phase, len(names)),
-                caption=phase_caption(spec.activations, spec.loss, phase),
-                input_names=list(dataset.input_names),
+                dataset=dataset,
                 side_text=side,
             )
             out.append((f"step{tr.step:03d}-{k + 1:02d}-{phase}", scene))
@@ -161,11 +154,9 @@ def export_trace(
     fmt: str,
     width: int,
     height: int,
-    theme: str = "light",
+    view: ViewState,
     only_update: bool = False,
     neuron: tuple[int, int] | None = None,
-    label_mode: str = "activation",
-    digits: int = 3,
     grid: tuple[int, int] = (1, 1),
     frame_ms: int = 800,
     transparent: bool = False,
@@ -173,16 +164,7 @@ def export_trace(
 ) -> list[Path]:
     """Write the files of an export at once and return their paths. ``png_quality`` is Qt's
     PNG setting (None: export.PNG_QUALITY, zlib's fastest level; every setting is lossless)."""
-    scenes = scenes_for(
-        spec,
-        dataset,
-        traces,
-        theme=theme,
-        only_update=only_update,
-        neuron=neuron,
-        label_mode=label_mode,
-        digits=digits,
-    )
+    scenes = scenes_for(spec, dataset, traces, view, only_update=only_update, neuron=neuron)
     job = TraceExport(
         scenes,
         out,
