@@ -54,13 +54,23 @@ def test_loss_curve_points_equal_history(win):
     xs, ys = d.batch_curve.getData()
     np.testing.assert_array_equal(ys, w.session.history.losses())
     np.testing.assert_array_equal(xs, np.arange(1, 13))
-    ev = w.session.evaluation()
-    tx, ty = d.train_curve.getData()
-    assert tx[-1] == 12 and ty[-1] == ev.train_loss
     assert d.marker.value() == 12
+    per_epoch = w.session.engine.batches_per_epoch
+    w.session.goto_step(12)
+    w.session.next_epoch()
+    w.session.next_epoch()  # the whole sets are evaluated after every epoch
+    d.refresh()
+    tx, ty = d.train_curve.getData()
+    assert list(tx) == [per_epoch, 2 * per_epoch]
+    ds = w.session.engine.dataset
+    for step, loss in zip(tx, ty, strict=True):
+        ws, bs = w.session.history.parameters_after(int(step))
+        expected = ref.batch_loss(ws, bs, w.session.spec.activations, w.session.spec.loss,
+                                  ds.x_train, ds.t_train)  # fmt: skip
+        assert loss == pytest.approx(expected, rel=1e-9)
     d.per_epoch.setChecked(True)
     xs, ys = d.batch_curve.getData()
-    assert xs[0] == 1 and ys[0] == pytest.approx(w.session.history.losses().mean())
+    assert xs[0] == 1 and ys[0] == pytest.approx(w.session.history.losses()[:per_epoch].mean())
 
 
 def test_heatmap_is_the_network_output(win):

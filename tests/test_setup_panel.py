@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QSettings, Qt
 
@@ -58,12 +59,28 @@ def test_changing_architecture(win, qtbot):
     assert win.session.engine.dataset.n_train == 90 and win.session.engine.dataset.n_test == 30
 
 
-def test_asks_before_discarding_history(win):
-    win.session.next_step()
-    win.confirm = lambda *a: False
+def test_new_settings_branch_and_keep_the_run(win):
+    for _ in range(3):
+        win.session.next_step()
+    first = win.session.run
+    losses = first.history.losses().copy()
     win.setup.lr.setValue(0.1)
-    win.setup.apply_button.click()
-    assert win.session.n_steps == 1 and win.session.spec.optimizer.lr == 2.0
+    win.setup.apply_button.click()  # nothing is discarded: a new run continues from step 3
+    run = win.session.run
+    assert run is not first and run.parent is first and run.branch_step == 3
+    assert run.spec.optimizer.lr == 0.1 and first.spec.optimizer.lr == 2.0
+    assert win.session.step == 3 and win.session.n_steps == 3
+    np.testing.assert_array_equal(first.history.losses(), losses)
+    win.session.next_step()  # step 4 goes down the gradient with the new rate
+    lay = win.session.trace().layers[0]
+    np.testing.assert_allclose(
+        lay.weights_after, lay.weights_before - 0.1 * lay.weight_grad, rtol=1e-12, atol=1e-15
+    )
+    np.testing.assert_array_equal(
+        lay.weights_before, first.history.trace(3).layers[0].weights_after
+    )
+    win.undo_stack.undo()
+    assert win.session.run is first and win.session.step == 3
 
 
 def test_bad_settings_give_a_dialog_and_change_nothing(win):

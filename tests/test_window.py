@@ -241,17 +241,13 @@ def test_context_menu_changes_structure(qtbot, window):
     )
     assert win.session.spec.layers == (2, 4, 4, 1)
     win.session.next_step()
-    win.confirm = lambda *a: False  # the user declines: history is kept
-    assert not win.restructure(
-        dict(win.structure_actions(Selection("neuron", 2, 0)))["Remove layer 2"]
-    )
-    assert win.session.n_steps == 1
-    errors = []
-    win.show_error = lambda t, text: errors.append(text)
-    win.confirm = lambda *a: True
+    trained = win.session.run
     entries = dict(win.structure_actions(Selection("neuron", 2, 0)))
-    assert win.restructure(entries["Remove layer 2"])
+    assert win.restructure(entries["Remove layer 2"])  # a new run: nothing is discarded
     assert win.session.spec.layers == (2, 4, 1) and win.session.n_steps == 0
+    assert trained.n_steps == 1 and win.session.run.parent is trained
+    qtbot.keyClick(win, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo: back to it
+    assert win.session.run is trained and win.session.step == 1
 
 
 def test_structure_change_keeps_weights(qtbot, window):

@@ -114,10 +114,13 @@ def batch_order(
     n: int, batch_size: int, seed: int, epoch: int, *, shuffle: bool = True
 ) -> list[np.ndarray]:
     """The index batches of one epoch: a permutation of range(n) drawn from (seed, epoch) (or
-    range(n) itself without shuffle), cut into consecutive batches; the last may be smaller."""
+    range(n) itself without shuffle), cut into consecutive batches; the last may be smaller. A
+    batch that holds the whole set keeps the file's order: there is nothing to shuffle, and
+    sample 1 stays row 1."""
     if batch_size < 1:
         raise DataError(f"batch size must be at least 1, found {batch_size}")
-    order = np.random.default_rng([seed, epoch]).permutation(n) if shuffle else np.arange(n)
+    mix = shuffle and batch_size < n
+    order = np.random.default_rng([seed, epoch]).permutation(n) if mix else np.arange(n)
     return [order[i : i + batch_size] for i in range(0, n, batch_size)]
 
 

@@ -313,6 +313,22 @@ class Engine:
         self.epoch = state.epoch
         self.batch_in_epoch = state.batch_in_epoch
 
+    def continue_from(
+        self, state: EngineState, *, keep_optimizer: bool, keep_position: bool
+    ) -> None:
+        """Take another run's parameters at a point (same shapes) and continue from there with
+        this engine's settings: its optimizer state too where ``keep_optimizer`` (the same
+        optimizer, so its velocity or moments still mean what they meant), and its place in the
+        epoch where ``keep_position`` (the same batches)."""
+        self.net.load_state_dict(state.params)
+        if keep_optimizer:
+            self.trainer.load_state(state.optimizer)
+        self.step_count = state.step
+        self.epoch = state.epoch
+        self.batch_in_epoch = state.batch_in_epoch if keep_position else 1
+        if not keep_position and state.batch_in_epoch > 1:
+            self.epoch += 1  # the new batches start with a new epoch
+
     def parameters(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Current weights [N, M] and biases [N] per layer as float64 numpy arrays."""
         return self.net.get_numpy()

@@ -4,6 +4,10 @@ Full traces are kept only for the most recent steps. Older ones are recomputed f
 (snapshots of the training state) by replaying the steps in between on a private copy of the
 engine, so memory stays bounded however long the run: keyframes are thinned (every other one
 dropped) whenever they exceed their byte budget.
+
+A branch's history (``parent=``) starts where its engine stands, at step S of the parent run:
+steps 1..S are the parent's (their records are copied, their traces asked of the parent), and
+its own steps follow from S, so the parent keeps every step it had.
 """
 
 from __future__ import annotations
@@ -38,8 +42,12 @@ class History:
         keyframe_budget: int = DEFAULT_KEYFRAME_BUDGET,
         cache_size: int = DEFAULT_CACHE,
         keyframe_every: int | None = None,
+        parent: History | None = None,
     ) -> None:
         self.engine = engine
+        self.parent = parent
+        self.first = engine.step_count if parent is not None else 0
+        """Steps up to ``first`` are the parent's; this history records the ones after."""
         self.cache_size = cache_size
         self.keyframe_every = keyframe_every or default_keyframe_spacing(engine)
         self.keyframe_budget = keyframe_budget
@@ -52,7 +60,19 @@ class History:
         self._cache: OrderedDict[int, StepTrace] = OrderedDict()
         self._replayer: Engine | None = None
         self._replayer_base = -1
+        if parent is not None:
+            self._inherit(parent, self.first)
         self._add_keyframe(engine.get_state())
+
+    def _inherit(self, parent: History, upto: int) -> None:
+        """Copy the parent's per-step records of steps 1..upto (gradient norms only where the
+        layers match)."""
+        if not 0 <= upto <= parent.n_steps:
+            raise IndexError(f"the parent run has no step {upto} (0..{parent.n_steps})")
+        norms = parent.grad_norms()[:upto]
+        if norms.shape[1] != self._norms.shape[1]:
+            norms = np.full((upto, self._norms.shape[1]), np.nan, dtype=np.float32)
+        self._append(parent.losses()[:upto].copy(), parent.epochs()[:upto].copy(), norms)
 
     # ----- recording ----------------------------------------------------------------------
     @property
@@ -141,7 +161,7 @@ class History:
         """Double the keyframe spacing, keeping step 0 and the keyframes on the new grid."""
         self.keyframe_every *= 2
         for s in list(self._keyframes):
-            if s % self.keyframe_every and s != 0:
+            if s % self.keyframe_every and s != self.first:
                 self._keyframe_bytes -= self._keyframes.pop(s).nbytes()
 
     @property
@@ -157,6 +177,8 @@ class History:
         """The trace of a recorded step (1 ≤ step ≤ n_steps), recomputed if needed."""
         if not 1 <= step <= self._count:
             raise IndexError(f"step {step} is not recorded (1..{self._count})")
+        if step <= self.first and self.parent is not None:
+            return self.parent.trace(step)
         cached = self._cache.get(step)
         if cached is not None:
             self._cache.move_to_end(step)
@@ -168,18 +190,24 @@ class History:
 
     def state_before(self, step: int) -> EngineState:
         """The training state just before a recorded step ran (step − 1 steps done)."""
+        if step - 1 < self.first and self.parent is not None:
+            return self.parent.state_before(step)
         return self._replay_engine(step - 1).get_state()
 
     def engine_after(self, step: int) -> Engine:
         """The private replay engine, holding the state after ``step`` steps (do not train it)."""
+        if step < self.first and self.parent is not None:
+            return self.parent.engine_after(step)
         return self._replay_engine(step)
 
     def parameters_after(self, step: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Weights and biases after ``step`` recorded steps (0: the initial ones)."""
-        if step >= 1:
+        if step < self.first and self.parent is not None:
+            return self.parent.parameters_after(step)
+        if step > self.first:
             tr = self.trace(step)
             return [la.weights_after for la in tr.layers], [la.biases_after for la in tr.layers]
-        return self._replay_engine(0).parameters()
+        return self._replay_engine(step).parameters()
 
     def _replay_engine(self, done: int) -> Engine:
         key = max(s for s in self._keyframes if s <= done)
@@ -197,8 +225,8 @@ class History:
 
     def rewind(self, step: int) -> None:
         """Make the engine continue from the state after ``step`` steps; later records are dropped."""
-        if not 0 <= step <= self._count:
-            raise IndexError(f"cannot rewind to step {step} (0..{self._count})")
+        if not self.first <= step <= self._count:
+            raise IndexError(f"cannot rewind to step {step} ({self.first}..{self._count})")
         state = self._replay_engine(step).get_state()
         self.engine.set_state(state)
         self._count = step

@@ -134,6 +134,7 @@ def train_steps(
     keep_rows = grad_rows.shape[0] == n_steps
     keep_z = zs.shape[0] == n_steps
     use_mask = mask.numel() > 0
+    unmask = 1 - mask  # 1 where frozen, 0 (adding nothing) where trainable
     inv_batch = 1.0 / xs.shape[1]
     for k in range(n_steps):
         outs[0].copy_(xs[k])
@@ -184,6 +185,8 @@ def train_steps(
             step_size = lr / (1 - beta1**opt_step)
             root = math.sqrt(1 - beta2**opt_step)
             denom = (buf2.sqrt() / root).add_(eps)
+            if use_mask:  # a frozen entry (m = v = 0) must not move, whatever eps: 0/1, not 0/0
+                denom.add_(unmask)
             flat.addcdiv_(buf1, denom, value=-step_size)
     return opt_step
 

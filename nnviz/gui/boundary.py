@@ -11,9 +11,9 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from nnviz.core.analysis import output_grid
+from nnviz.core.threads import view_threads
 from nnviz.gui.dockbase import CLASS_COLOURS, Dock, style_plot
 from nnviz.gui.session import Session
-from nnviz.gui.threads import view_threads
 
 
 def _diverging_lut() -> np.ndarray:

@@ -8,8 +8,6 @@ thousand; when play stops, the plot gets every point again (for zooming in).
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
@@ -17,7 +15,6 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 from nnviz.gui.dockbase import Dock, style_plot
 from nnviz.gui.session import Session
 
-EVAL_INTERVAL_S = 0.25  # whole-set evaluations at most this often while playing
 MAX_SYMBOLS = 200  # evaluation points drawn with a symbol up to this many; lines beyond
 LIVE_POINTS = 4000  # most points of the batch-loss curve while playing
 
@@ -42,9 +39,9 @@ def peak_thin(values: np.ndarray, max_points: int) -> tuple[np.ndarray, np.ndarr
 
 
 class LossDock(Dock):
-    """Batch loss per step (or its mean per epoch) and the whole-set train and test losses.
-    While training plays it follows every frame; the whole sets are evaluated at most every
-    ``EVAL_INTERVAL_S`` then."""
+    """Batch loss per step (or its mean per epoch) and the whole-set train and test losses the
+    session records as it trains (after every epoch, more sparsely in long runs), whatever is
+    on screen. While training plays it follows every frame."""
 
     live_interval = 0.0
     redraw_when_paused = True  # every point again
@@ -90,7 +87,6 @@ class LossDock(Dock):
         self.setWidget(body)
         self._bottom = "step"
         self._log = False
-        self._last_eval = 0.0
         self._evals_shown: tuple | None = None
         self.restyle()
 
@@ -138,10 +134,6 @@ class LossDock(Dock):
                 steps = np.arange(1, len(losses) + 1)
                 self.batch_curve.setData(steps[finite], losses[finite])
             self._set_bottom_label("step")
-        now = time.perf_counter()
-        if s.step and (not s.playing or now - self._last_eval >= EVAL_INTERVAL_S):
-            self._last_eval = now
-            s.evaluation()
         if self._evals_changed(per_epoch):  # the evaluation points are set when they change
             pts = [p for p in s.eval_points if p.step > 0] if not per_epoch else []
             test = [p for p in pts if np.isfinite(p.test_loss)]

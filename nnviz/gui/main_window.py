@@ -10,7 +10,6 @@ from PySide6.QtGui import (
     QActionGroup,
     QGuiApplication,
     QKeySequence,
-    QUndoCommand,
     QUndoStack,
 )
 from PySide6.QtWidgets import (
@@ -31,36 +30,12 @@ from nnviz.core.netfile import load, preset_names
 from nnviz.core.numfmt import MAX_DIGITS, MIN_DIGITS, fmt
 from nnviz.gui.canvas import NetworkCanvas, ask_value
 from nnviz.gui.inspector import InspectorDock
+from nnviz.gui.run_commands import make_run
 from nnviz.gui.session import SPEEDS, Selection, Session
 from nnviz.gui.timeline import Timeline
 from nnviz.render.view import LABEL_CHOICES, ViewState
 
 MAX_RECENT = 8
-
-
-class EditValue(QUndoCommand):
-    """Typing a new weight or bias value; undo puts the old one back."""
-
-    def __init__(self, session: Session, sel: Selection, value: float) -> None:
-        super().__init__(f"Set {'weight' if sel.kind == 'edge' else 'bias'} to {value:g}")
-        self.session, self.sel, self.value = session, sel, value
-        self.old: float | None = None
-        self.step = session.step
-
-    def _apply(self, value: float) -> None:
-        sel = self.sel
-        self.session.goto_step(self.step)
-        layer = sel.layer if sel.kind == "edge" else sel.layer - 1
-        old = self.session.set_parameter(layer, sel.row, sel.col, value)
-        if self.old is None:
-            self.old = old
-
-    def redo(self) -> None:
-        self._apply(self.value)
-
-    def undo(self) -> None:
-        if self.old is not None:
-            self._apply(self.old)
 
 
 class MainWindow(QMainWindow):
@@ -107,6 +82,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         session.changed.connect(self._refresh)
         session.network_changed.connect(self._network_changed)
+        session.opened.connect(self.undo_stack.clear)
         session.playing_changed.connect(self._playing_changed)
         session.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
         session.diverged.connect(self._diverged)
@@ -333,7 +309,6 @@ class MainWindow(QMainWindow):
         s = self.session
         title = s.spec.name or (Path(s.source).stem if s.source else "network")
         self.setWindowTitle(f"{title} — nnviz")
-        self.undo_stack.clear()
 
     def _playing_changed(self, playing: bool) -> None:
         self.act_play.setChecked(playing)
@@ -439,7 +414,19 @@ class MainWindow(QMainWindow):
         value = ask_value(self, "Edit value", label, current)
         if value is None or value == current:
             return
-        self.undo_stack.push(EditValue(self.session, sel, value))
+        self.set_value(sel, value)
+
+    def set_value(self, sel: Selection, value: float) -> None:
+        """Type ``value`` into a weight or bias going into the shown step: a run branches off
+        there (undo shows the run before, with every step it had)."""
+        layer = sel.layer if sel.kind == "edge" else sel.layer - 1
+        what = "weight" if sel.kind == "edge" else "bias"
+        make_run(
+            self.undo_stack,
+            self.session,
+            f"Set {what} to {value:g}",
+            lambda: self.session.set_parameter(layer, sel.row, sel.col, value),
+        )
 
     # ----- structure ------------------------------------------------------------------------
     def structure_actions(self, sel: Selection | None) -> list[tuple[str, object]]:
@@ -491,36 +478,32 @@ class MainWindow(QMainWindow):
                 menu.addAction(text, lambda f=fn: self.restructure(f))
         menu.popup(global_pos)
 
-    def apply_spec(self, spec) -> bool:
-        """Open a spec from the setup panel; asks before recorded steps are discarded."""
+    def apply_spec(self, spec, restart: bool = False) -> bool:
+        """Settings from the setup panel: a new run from the step shown (or, ``restart``, from
+        the initial weights); the run shown keeps every step, and undo goes back to it."""
         s = self.session
-        if s.n_steps and not self.confirm(
-            "Apply settings",
-            f"Rebuilding the network discards {s.n_steps} recorded steps. Continue?",
-        ):
-            return False
+        text = "Restart with new settings" if restart else "Change settings"
         try:
-            s.load(spec, s.base_dir, s.source)
+            make_run(self.undo_stack, s, text, lambda: s.apply_settings(spec, restart=restart))
         except NnvizError as exc:
             self.show_error("Cannot apply", str(exc))
             return False
         return True
 
-    def restructure(self, change) -> bool:
-        """Apply a change of shape to the weights shown now; asks before dropping history."""
+    def restructure(self, change, text: str = "Change the network") -> bool:
+        """A change of shape or activation, made to the weights shown now: a new run (the run
+        shown keeps every step; undo goes back to it)."""
         s = self.session
-        if s.n_steps and not self.confirm(
-            "Change the network",
-            f"Changing the network starts a new run from the weights shown now and discards "
-            f"{s.n_steps} recorded steps. Continue?",
-        ):
-            return False
         try:
             spec = change(s.spec, s.parameters())
         except NnvizError as exc:
             self.show_error("Cannot change the network", str(exc))
             return False
-        s.load(spec, s.base_dir, s.source)
+        try:
+            make_run(self.undo_stack, s, text, lambda: s.apply_settings(spec))
+        except NnvizError as exc:
+            self.show_error("Cannot change the network", str(exc))
+            return False
         return True
 
     # ----- files ------------------------------------------------------------------------------
@@ -745,7 +728,7 @@ class MainWindow(QMainWindow):
         from nnviz.core import session_file
         from nnviz.gui.autosave import autosave_path
 
-        if not self.session.n_steps and not self.session.edits:
+        if not self.session.dirty:
             return False
         path = autosave_path()
         try:

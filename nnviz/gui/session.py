@@ -17,11 +17,12 @@ from nnviz.core.engine import Engine
 from nnviz.core.explain import header, phase_caption
 from nnviz.core.history import History
 from nnviz.core.phases import phase_names
+from nnviz.core.runs import Run, RunTree, replay_runs, session_data
 from nnviz.core.session_file import Edit, SessionData
 from nnviz.core.spec import NetworkSpec
+from nnviz.core.threads import view_threads
 from nnviz.core.trace import StepTrace
 from nnviz.gui.pacing import PLAY_SLICE_S, Pacer
-from nnviz.gui.threads import view_threads
 
 SPEEDS = {"1 step/s": 1, "10 steps/s": 10, "100 steps/s": 100, "as fast as possible": 0}
 
@@ -46,7 +47,9 @@ class Session(QObject):
     """What the window shows. ``step`` is the shown step (0 = none yet), ``phase`` its phase."""
 
     changed = Signal()  # anything on screen changed (step, phase, selection, values)
-    network_changed = Signal()  # a new spec or a rebuilt engine
+    network_changed = Signal()  # a new spec or a rebuilt engine (also: another run shown)
+    runs_changed = Signal()  # a run was made, renamed, deleted or switched to
+    opened = Signal()  # another network or session file: the runs before it are gone
     history_grew = Signal(int)  # number of recorded steps
     playing_changed = Signal(bool)
     diverged = Signal(int)  # step at which NaN/Inf appeared
@@ -62,35 +65,106 @@ class Session(QObject):
         self._last_tick = 0.0
         self.selection: Selection | None = None
         self.sample = 0
-        self.edits: list[Edit] = []
+        self.dirty = False  # work (steps, runs, edits) not saved to a file yet
         self.load(spec, base_dir, source)
 
-    # ----- network --------------------------------------------------------------------------
+    # ----- network and runs -----------------------------------------------------------------
     def load(self, spec: NetworkSpec, base_dir: Path | None = None, source: str = "") -> None:
-        """Open a network: a new engine and an empty history, showing the initial weights."""
+        """Open a network: one run, no steps yet, showing the initial weights."""
         self.pause()
-        engine = Engine(spec, base_dir=base_dir)  # fails before anything shown changes
-        self.spec = spec
+        runs = RunTree(spec, base_dir)  # fails before anything shown changes
+        self.runs = runs
         self.base_dir = base_dir
         self.source = source
-        self.engine = engine
-        self.history = History(self.engine)
-        self.edits = []
-        self.eval_points = []
-        self._evals = {}
+        self._evals: dict = {}
         self.step = 0
         self.phase = -1
         self.selection = None
         self.sample = 0
-        self.network_changed.emit()
-        self.history_grew.emit(0)
-        self.changed.emit()
+        self.dirty = False
+        self._shown_run_changed()
+        self.opened.emit()
         for note in self.engine.notes:
             self.message.emit(note)
 
+    @property
+    def run(self) -> Run:
+        """The run shown."""
+        return self.runs.current
+
+    @property
+    def spec(self) -> NetworkSpec:
+        return self.runs.current.spec
+
+    @property
+    def engine(self) -> Engine:
+        return self.runs.current.engine
+
+    @property
+    def history(self) -> History:
+        return self.runs.current.history
+
+    @property
+    def eval_points(self) -> list:
+        """The shown run's evaluations of the whole training and test sets, recorded as it
+        trains whatever is on screen."""
+        return self.runs.current.evals
+
     def reset(self) -> None:
-        """Back to the initial weights; the history is cleared."""
-        self.load(self.spec, self.base_dir, self.source)
+        """A new run from the initial weights with the same settings (the others stay)."""
+        self.apply_settings(self.spec, restart=True)
+
+    def switch_run(self, run: Run, step: int | None = None) -> None:
+        """Show another run, at ``step`` (default: the step shown now, where it has it)."""
+        self.pause()
+        keep = self.step if step is None else step
+        self.runs.current = run
+        self.step = max(0, min(keep, run.n_steps))
+        self.phase = -1 if self.step == 0 else max(self.phase, 0)
+        if self.selection is not None and not _fits(self.selection, run.spec.layers):
+            self.selection = None
+        self.sample = 0
+        self._evals = {}
+        self._shown_run_changed()
+
+    def _shown_run_changed(self) -> None:
+        self.network_changed.emit()
+        self.runs_changed.emit()
+        self.history_grew.emit(self.n_steps)
+        self.changed.emit()
+
+    def apply_settings(self, spec: NetworkSpec, *, restart: bool = False) -> Run:
+        """Other training settings from the step shown on (or from the initial weights, with
+        ``restart``): a new run; the shown one keeps every step."""
+        self.pause()
+        run = self.runs.branch_settings(self.run, self.step, spec, restart=restart)
+        self.dirty = True
+        self.switch_run(run, 0 if restart or run.how == "reshape" else self.step)
+        return run
+
+    def reshape(self, spec: NetworkSpec, note: str) -> Run:
+        """Another shape (``spec`` holds the weights made from the shown ones): a new run,
+        counted from step 0; the shown one keeps every step."""
+        self.pause()
+        run = self.runs.branch_reshape(self.run, self.step, spec, note)
+        self.dirty = True
+        self.switch_run(run, 0)
+        return run
+
+    def delete_run(self, run: Run) -> None:
+        """Delete a run and the runs made from it (the first run stays)."""
+        was = self.run
+        self.runs.remove(run)
+        self.dirty = True
+        if self.runs.current is not was:
+            self.switch_run(self.runs.current)
+        else:
+            self.runs_changed.emit()
+
+    def rename_run(self, run: Run, name: str) -> None:
+        self.runs.rename(run, name)
+        self.dirty = True
+        self.runs_changed.emit()
 
     @property
     def n_layers(self) -> int:
@@ -188,11 +262,21 @@ class Session(QObject):
     def _train_to(self, step: int) -> None:
         missing = step - self.n_steps
         if missing > 1:
-            self.history.run(missing - 1)
+            self._run(missing - 1)
         if missing >= 1:
-            self.history.step()
+            self._traced_step()
         self.history_grew.emit(self.n_steps)
         self._check_finite()
+
+    # ----- training and recording -----------------------------------------------------------
+    def _run(self, n: int) -> None:
+        """Train ``n`` untraced steps on the shown run (recorded as it trains)."""
+        self.run.train(n)
+        self.dirty = True
+
+    def _traced_step(self) -> StepTrace:
+        self.dirty = True
+        return self.run.traced_step()
 
     def _check_finite(self) -> bool:
         losses = self.history.losses()
@@ -252,18 +336,18 @@ class Session(QObject):
             self._credit -= budget
         else:
             budget = 1 << 30
-        if self.step < self.n_steps:  # playing from an earlier step: continue from there
-            self._rewind(self.step)
+        # playing from an earlier step goes on from the run's last step: training is
+        # deterministic, so the steps in between are the ones already recorded
         paced = bool(self._steps_per_second)  # a set number of steps per second
         end = now + PLAY_SLICE_S if paced else pacer.slice_end(now)
-        pacer.train(self.history.run, budget - 1, end)
+        pacer.train(self._run, budget - 1, end)
         t = time.perf_counter()
         frame = pacer.interval_passed(t) if paced else pacer.frame_due(t)
         if frame:  # the last step: traced when the views are about to draw it
-            self.history.step()
+            self._traced_step()
             pacer.traced(time.perf_counter() - t)
         else:
-            self.history.run(1)
+            self._run(1)
         self.step = self.n_steps
         self.phase = len(self.phases) - 1
         pacer.stale = True
@@ -294,80 +378,89 @@ class Session(QObject):
         ws, bs = self.history.parameters_after(max(self.step - 1, 0))
         return float(bs[layer][row] if col is None else ws[layer][row, col])
 
-    def set_parameter(self, layer: int, row: int, col: int | None, value: float) -> float:
-        """Give one weight (or bias, ``col`` None) a new value going into the shown step, and
-        recompute that step. Later recorded steps are discarded. Returns the old value."""
+    def set_parameter(self, layer: int, row: int, col: int | None, value: float) -> Run:
+        """Give one weight (or bias, ``col`` None) a new value going into the shown step and
+        show that step recomputed, in a run that branches off there: the shown run keeps every
+        step (a fresh edit run with no later steps takes further edits itself). Returns the run
+        now shown."""
         self.pause()
-        old = self.parameter_before(layer, row, col)
         shown = self.step
-        self._rewind(max(shown - 1, 0))
-        self._apply_edit(Edit(max(shown - 1, 0), layer, row, col, float(value)))
+        at = max(shown - 1, 0)
+        edit = Edit(at, layer, row, col, float(value))
+        run = self.run
+        if run.how == "edit" and run.branch_step == at and run.n_steps <= shown:
+            self.runs.amend_edit(run, edit)
+        else:
+            run = self.runs.branch_edit(run, at, edit)
+            self.runs.current = run
+        self._evals = {}
         if shown:
-            self.history.step()
-        self.history_grew.emit(self.n_steps)
+            self._traced_step()
+        self.dirty = True
+        self.step = shown
+        self._shown_run_changed()
         self._check_finite()
-        self.changed.emit()
-        return old
-
-    def _rewind(self, step: int) -> None:
-        self.history.rewind(step)
-        self.edits = [e for e in self.edits if e.after_step <= step]
-        self.eval_points = [p for p in self.eval_points if p.step <= step]
-        self._evals.clear()
+        return run
 
     # ----- evaluation -----------------------------------------------------------------------
     def evaluation(self):
-        """Losses and metrics of the whole training and test sets after the shown step."""
+        """Losses and metrics of the whole training and test sets after the shown step (the
+        recorded evaluation where there is one, else computed now and cached)."""
         from nnviz.core.analysis import evaluate
 
         cached = self._evals.get(self.step)
         if cached is not None:
             return cached
-        engine = self.engine if self.step == self.n_steps else self.history.engine_after(self.step)
+        points = self.eval_points
+        if points and points[-1].step == self.step:
+            return points[-1]
+        engine = self.engine_after_shown()
         ds = engine.dataset
         with view_threads(ds.n_train + ds.n_test, self.spec.n_parameters):
             ev = evaluate(engine, self.step)
         if len(self._evals) > 256:
             self._evals.clear()
         self._evals[self.step] = ev
-        if self.step == self.n_steps and (
-            not self.eval_points or self.eval_points[-1].step < ev.step
-        ):
-            self.eval_points.append(ev)
         return ev
 
     def engine_after_shown(self):
         """An engine holding the parameters after the shown step (for the output grid)."""
         return self.engine if self.step == self.n_steps else self.history.engine_after(self.step)
 
-    def _apply_edit(self, edit: Edit) -> None:
-        self.engine.set_parameter(edit.layer, edit.row, edit.col, edit.value)
-        self.history.amend()
-        self.edits.append(edit)
-
     # ----- session files --------------------------------------------------------------------
     def to_session_data(self, view: dict | None = None) -> SessionData:
-        """What a session file holds: the network with its initial weights, edits, position."""
-        ws, bs = self.history.parameters_after(0)
-        spec = self.spec.with_changes(weights=tuple(ws), biases=tuple(bs))
-        return SessionData(spec, self.n_steps, self.step, self.phase, list(self.edits), view or {})
+        """What a session file holds: every run, the run and position shown, the view."""
+        return session_data(self.runs, self.step, self.phase, view or {})
 
     def open_session(self, data: SessionData, base_dir: Path | None, source: str) -> None:
-        """Replay a saved session: same network, same edits, same steps, same position."""
-        self.load(data.spec, base_dir, source)
-        done = 0
-        pending = list(data.edits)
-        while True:
-            while pending and pending[0].after_step == done:
-                self._apply_edit(pending.pop(0))
-            if done >= data.n_steps:
-                break
-            target = min([data.n_steps] + [e.after_step for e in pending])
-            self.history.run(target - done)
-            done = target
-        self.history_grew.emit(self.n_steps)
+        """Replay a saved session: the same runs, the same steps, the same position."""
+        tree = replay_runs(data, base_dir)
+        self.pause()
+        self.runs = tree
+        self.base_dir = base_dir
+        self.source = source
+        self._evals = {}
+        self.selection = None
+        self.sample = 0
+        self.step = 0
+        self.phase = -1
+        self.switch_run(tree.current, data.step)
         self.goto_step(data.step, data.phase)
+        self.dirty = False
+        self.opened.emit()
 
 
 def _finite(x: float) -> bool:
     return x == x and abs(x) != float("inf")
+
+
+def _fits(sel: Selection, layers: tuple[int, ...]) -> bool:
+    """Whether a selection names a neuron or weight that this network has."""
+    n = len(layers)
+    if sel.kind == "neuron":
+        return 0 <= sel.layer < n and 0 <= sel.row < layers[sel.layer]
+    return (
+        0 <= sel.layer < n - 1
+        and 0 <= sel.row < layers[sel.layer + 1]
+        and 0 <= (sel.col or 0) < layers[sel.layer]
+    )
