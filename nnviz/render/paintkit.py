@@ -233,7 +233,9 @@ class Kit:
             for y, f, ln in zip(ys.tolist(), fill_of, line_of, strict=True):
                 _disc(p, x, y, r, f, ln, line_w, dashed)
             return
-        base = (round(r, 2), round(line_w, 2), dashed, self.dpr)
+        # exact sizes in the key: a sprite made for a radius that merely rounds alike would be
+        # drawn a little differently (and placed by another size) than the disc itself
+        base = (r, line_w, dashed, self.dpr, size)
         half = size / 2 / self.dpr
         left = x - half
         for y, f, ln in zip(ys.tolist(), fill_of, line_of, strict=True):
