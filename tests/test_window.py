@@ -67,6 +67,7 @@ def test_phase_keys_walk_the_step_in_order(qtbot, window):
 def test_inspector_shows_the_trace_numbers(qtbot, window):
     win = window()
     press(qtbot, win, Qt.Key.Key_Right)
+    press(qtbot, win, Qt.Key.Key_End)  # the update phase: every number has been computed
     tr = win.session.trace()
     win.session.select(Selection("neuron", 2, 0))  # first output neuron
     text = win.inspector.text.toPlainText()

@@ -36,7 +36,9 @@ def scenes_for(
             selection = None
             if neuron is not None:
                 layer, i = neuron
-                side = neuron_formulas(tr, layer - 1, i, 0, max(digits, 4))
+                side = neuron_formulas(
+                    tr, layer - 1, i, 0, max(digits, 4), phase=phase, shared_bias=spec.bias_shared
+                )
                 selection = ("neuron", layer, i)
             scene = SceneState(
                 sizes=tuple(spec.layers),
@@ -50,7 +52,7 @@ def scenes_for(
                 selection=selection,
                 theme=theme,
                 header=header(spec.name, tr, phase, len(names)),
-                caption=phase_caption(spec.activations, spec.loss, phase),
+                caption=phase_caption(spec.activations, spec.loss, phase, optimizer=spec.optimizer),
                 input_names=list(dataset.input_names),
                 side_text=side,
             )
