@@ -6,17 +6,12 @@ HTML), shared by the window, lecture mode and the exporter. No Qt."""
 from __future__ import annotations
 
 from nnviz.core import losses
-from nnviz.core.formulas import (
-    DELTA,
-    edge_formulas,
-    layer_label,
-    neuron_formulas,
-    update_rule,
-)
+from nnviz.core.formulas import edge_formulas, layer_label, neuron_formulas
 from nnviz.core.mathtext import Rich, cat, from_ascii, sym
 from nnviz.core.numfmt import fmt, fmt_signed
 from nnviz.core.phases import LOSS, parse_phase, phase_names
 from nnviz.core.trace import StepTrace
+from nnviz.core.update_formulas import DELTA, update_rule
 
 __all__ = [
     "caption",

@@ -8,17 +8,24 @@ for the inspector, the lecture panel and exports. No Qt.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from nnviz.core import activations
-from nnviz.core.mathtext import Rich, cat, from_ascii, hyper, joined, line, num, span, sym
+from nnviz.core.mathtext import Rich, cat, from_ascii, joined, line, nobr, num, span, sym
 from nnviz.core.phases import phase_names
 from nnviz.core.trace import LayerTrace, StepTrace
+from nnviz.core.update_formulas import (
+    DELTA,
+    EQ,
+    B,
+    W,
+    compact_update,
+    grad_of,
+    rule_text,
+    update_lines,
+)
 
 MAX_TERMS = 12
-EQ = " = "
 
 
 class Stage:
@@ -57,16 +64,6 @@ def _src(layer: int) -> Rich:
 
 def _src_j(layer: int, j: str) -> Rich:
     return sym("x", j, cls="x") if layer == 0 else sym("a", j, layer=layer, cls="x")
-
-
-DELTA = sym("δ", cls="d")
-W = sym("w", cls="w")
-B = sym("b", cls="w")
-G = sym("g", cls="d")
-
-
-def _grad(of: Rich) -> Rich:
-    return span(cat("∂L/∂", of), "d")
 
 
 def _terms(ws: np.ndarray, xs: np.ndarray, f) -> Rich:
@@ -116,6 +113,10 @@ def neuron_formulas(
     if not st.has(st.forward(k)):
         lines.append(line(sum_form, ",  ", asym, " = σ(", zsym, ")"))
         lines.append(_later(cat(zsym, " and ", asym), st.forward(k)))
+        if layer == n_layers - 1:
+            lines.append(_later(cat("the loss ", sym("L")), "loss"))
+        lines.append(_later(cat(DELTA, " and ", grad_of(sym("w", "j", cls="w"))), st.backward(k)))
+        lines.append(_later("the update", "update"))
         return lines
     z = lay.pre_activation[sample, neuron]
     a = lay.activation[sample, neuron]
@@ -133,7 +134,7 @@ def neuron_formulas(
             EQ,
             f(a),
             "   ",
-            span(cat("(", from_ascii(activations.FORMULAS[act]), ")"), "m"),
+            span(nobr("(", from_ascii(activations.FORMULAS[act]), ")"), "m"),
         )
     )
     lines.append(
@@ -144,7 +145,7 @@ def neuron_formulas(
             EQ,
             f(d),
             "   ",
-            span(cat("(", from_ascii(activations.DERIVATIVE_FORMULAS[act]), ")"), "m"),
+            span(nobr("(", from_ascii(activations.DERIVATIVE_FORMULAS[act]), ")"), "m"),
         )
     )
     last = layer == n_layers - 1
@@ -159,11 +160,12 @@ def neuron_formulas(
     elif last:
         lines.append(_later(cat("the loss ", sym("L")), "loss"))
     if not st.has(st.backward(k)):
-        lines.append(_later(cat(DELTA, " and ", _grad(sym("w", "j", cls="w"))), st.backward(k)))
+        lines.append(_later(cat(DELTA, " and ", grad_of(sym("w", "j", cls="w"))), st.backward(k)))
+        lines.append(_later("the update", "update"))
         return lines
     delta = lay.delta[sample, neuron]
     lines.append(_delta_line(trace, layer, neuron, sample, f, d, a, delta))
-    gline = cat(_grad(sym("w", "j", cls="w")), EQ)
+    gline = cat(grad_of(sym("w", "j", cls="w")), EQ)
     gline += (
         cat("mean over the batch of ", DELTA, "·", src)
         if trace.batch_size > 1
@@ -179,9 +181,9 @@ def neuron_formulas(
             grad = cat(f(delta), "·", span(f(x[j], True), "x"), EQ, span(f(g), "d"))
         else:
             grad = span(f(g), "d")
-        item = cat(sym("w", str(j + 1), cls="w"), ":  ", _grad(W), EQ, grad)
+        item = cat(sym("w", str(j + 1), cls="w"), ":  ", grad_of(W), EQ, grad)
         if upd:
-            item += cat(";  ", _compact_update(trace, lay, "weight", (neuron, j), f))
+            item += cat(";  ", compact_update(trace, lay, "weight", (neuron, j), f))
         lines.append(item.as_line("item"))
     if len(w) > MAX_TERMS:
         lines.append(line(f"… {len(w) - MAX_TERMS} more weights", kind="item"))
@@ -274,7 +276,7 @@ def _bias_lines(
             " (one bias shared by the layer's ",
             str(lay.n_neurons),
             " neurons):  ",
-            _grad(B),
+            grad_of(B),
             " = Σ",
             sym("", "i"),
             " ∂L/∂",
@@ -294,7 +296,7 @@ def _bias_lines(
             line(
                 B,
                 ":  ",
-                _grad(B),
+                grad_of(B),
                 " = ",
                 DELTA if trace.batch_size == 1 else "mean of δ",
                 EQ,
@@ -308,7 +310,7 @@ def _bias_lines(
             out[0] = cat(out[0], ";  frozen, stays ", f(lay.biases_before[neuron])).as_line("item")
         else:
             out[0] = cat(
-                out[0], ";  ", _compact_update(trace, lay, "bias", (neuron,), f, g_used)
+                out[0], ";  ", compact_update(trace, lay, "bias", (neuron,), f, g_used)
             ).as_line("item")
     return out
 
@@ -316,175 +318,6 @@ def _bias_lines(
 def _frozen(lay: LayerTrace, neuron: int) -> bool:
     """A bias that did not move though its gradient is not zero: the bias is frozen."""
     return bool(lay.bias_update[neuron] == 0 and lay.bias_grad.any())
-
-
-def rule_text(trace: StepTrace) -> Rich:
-    """The update rule the step applied, with its settings."""
-    return update_rule(
-        trace.optimizer_rule, trace.learning_rate, trace.momentum, trace.betas, trace.eps
-    )
-
-
-def update_rule(
-    rule: str,
-    lr: float,
-    momentum: float = 0.0,
-    betas=(0.9, 0.999),
-    eps: float = 1e-8,
-    *,
-    matrix: bool = False,
-) -> Rich:
-    """SGD ``w ← w − η·g``, momentum ``v ← μv + g, w ← w − η·v`` (torch.optim's form) or Adam,
-    with the settings; ``matrix`` writes it for whole matrices (W, G, V, M)."""
-    w = sym("W" if matrix else "w", cls="w")
-    g = sym("G" if matrix else "g", cls="d")
-    eta = cat("η = ", hyper(lr))
-    if rule == "sgd":
-        return cat("SGD (", eta, "):  ", w, " ← ", w, " − η·", g)
-    v = sym("V" if matrix else "v", cls="o")
-    if rule == "momentum":
-        return cat(
-            "SGD with momentum (",
-            eta,
-            ", μ = ",
-            hyper(momentum),
-            "):  ",
-            v,
-            " ← μ·",
-            v,
-            " + ",
-            g,
-            ",  ",
-            w,
-            " ← ",
-            w,
-            " − η·",
-            v,
-        )
-    m = sym("M" if matrix else "m", cls="o")
-    mh = sym("M" if matrix else "m", cls="o", hat=True)
-    vh = sym("V" if matrix else "v", cls="o", hat=True)
-    b1, b2 = sym("β", "1"), sym("β", "2")
-    sq = cat(g, "⊙", g) if matrix else cat(g, sym("", sup="2"))
-    return cat(
-        "Adam (", eta, ", β₁ = ", hyper(betas[0]), ", β₂ = ", hyper(betas[1]), ", ε = ", hyper(eps), "):  ",
-        m, " ← ", b1, m, " + (1 − ", b1, ")", g, ",  ", v, " ← ", b2, v, " + (1 − ", b2, ")", sq, ",  ",
-        mh, " = ", m, "/(1 − ", sym("β", "1", "t"), "),  ", vh, " = ", v, "/(1 − ", sym("β", "2", "t"), "),  ",
-        w, " ← ", w, " − η·", mh, "/(√", vh, " + ε)",
-    )  # fmt: skip
-
-
-def _state(lay: LayerTrace, which: str, name: str, idx: tuple, before: bool = False) -> float:
-    src = lay.optimizer_state_before if before else lay.optimizer_state
-    return float(src[f"{which}_{name}"][idx])
-
-
-def _values(trace: StepTrace, lay: LayerTrace, which: str, idx: tuple) -> tuple[float, float]:
-    if which == "weight":
-        return float(lay.weights_before[idx]), float(lay.weights_after[idx])
-    return float(lay.biases_before[idx]), float(lay.biases_after[idx])
-
-
-def _compact_update(
-    trace: StepTrace, lay: LayerTrace, which: str, idx: tuple, f, g: float | None = None
-) -> Rich:
-    """One line: the update of a weight or bias with the numbers of its optimizer state."""
-    old, new = _values(trace, lay, which, idx)
-    if g is None:
-        g = float(lay.weight_grad[idx] if which == "weight" else lay.bias_grad[idx])
-    p = W if which == "weight" else B
-    lr = hyper(trace.learning_rate)
-    rule = trace.optimizer_rule
-    if rule == "sgd":
-        return cat(p, " ← ", p, " − η·", G, EQ, f(old), " − ", lr, "·", f(g, True), EQ, f(new))
-    if rule == "momentum":
-        v = _state(lay, which, "velocity", idx)
-        return cat(
-            sym("v", cls="o"),
-            EQ,
-            f(v),
-            ",  ",
-            p,
-            " ← ",
-            p,
-            " − η·",
-            sym("v", cls="o"),
-            EQ,
-            f(old),
-            " − ",
-            lr,
-            "·",
-            f(v, True),
-            EQ,
-            f(new),
-        )
-    t = trace.optimizer_step
-    mh = _state(lay, which, "m", idx) / (1 - trace.betas[0] ** t)
-    vh = _state(lay, which, "v", idx) / (1 - trace.betas[1] ** t)
-    return cat(
-        sym("m", cls="o", hat=True), EQ, f(mh), ", ", sym("v", cls="o", hat=True), EQ, f(vh), ",  ",
-        p, " ← ", p, " − η·", sym("m", cls="o", hat=True), "/(√", sym("v", cls="o", hat=True), " + ε)", EQ, f(new),
-    )  # fmt: skip
-
-
-def update_lines(trace: StepTrace, layer: int, which: str, idx: tuple, f, g: float) -> list[Rich]:
-    """The update of one weight (``which`` "weight", idx (row, col)) or bias ("bias", (row,))
-    step by step with the optimizer's state: each line's numbers give the next."""
-    lay = trace.layers[layer]
-    old, new = _values(trace, lay, which, idx)
-    p = W if which == "weight" else B
-    lr = hyper(trace.learning_rate)
-    rule = trace.optimizer_rule
-    lines = [line("update: ", rule_text(trace))]
-    if rule == "sgd":
-        lines.append(
-            line(p, " ← ", p, " − η·", _grad(p), EQ, f(old), " − ", lr, "·", f(g, True), EQ, f(new))
-        )
-    elif rule == "momentum":
-        v0 = _state(lay, which, "velocity", idx, before=True)
-        v = _state(lay, which, "velocity", idx)
-        vs = sym("v", cls="o")
-        mu = hyper(trace.momentum)
-        first = "  (first step: v starts at g)" if trace.optimizer_step == 1 else ""
-        lines.append(
-            line(
-                vs,
-                " ← μ·",
-                vs,
-                " + ",
-                G,
-                EQ,
-                mu,
-                "·",
-                f(v0, True),
-                " + ",
-                f(g, True),
-                EQ,
-                f(v),
-                first,
-            )
-        )
-        lines.append(
-            line(p, " ← ", p, " − η·", vs, EQ, f(old), " − ", lr, "·", f(v, True), EQ, f(new))
-        )
-    else:
-        t = trace.optimizer_step
-        b1, b2 = trace.betas
-        m0, m = _state(lay, which, "m", idx, True), _state(lay, which, "m", idx)
-        v0, v = _state(lay, which, "v", idx, True), _state(lay, which, "v", idx)
-        mh, vh = m / (1 - b1**t), v / (1 - b2**t)
-        ms, vs = sym("m", cls="o"), sym("v", cls="o")
-        mhs, vhs = sym("m", cls="o", hat=True), sym("v", cls="o", hat=True)
-        lines += [
-            line("step ", sym("t"), EQ, str(t)),
-            line(ms, " ← β₁", ms, " + (1 − β₁)", G, EQ, hyper(b1), "·", f(m0, True), " + ", hyper(round(1 - b1, 12)), "·", f(g, True), EQ, f(m)),
-            line(vs, " ← β₂", vs, " + (1 − β₂)", G, "²", EQ, hyper(b2), "·", f(v0, True), " + ", hyper(round(1 - b2, 12)), "·", f(g, True), "²", EQ, f(v)),
-            line(mhs, " = ", ms, "/(1 − β₁", sym("", sup="t"), ")", EQ, f(m), "/(1 − ", hyper(b1), sym("", sup=str(t)), ")", EQ, f(mh)),
-            line(vhs, " = ", vs, "/(1 − β₂", sym("", sup="t"), ")", EQ, f(v), "/(1 − ", hyper(b2), sym("", sup=str(t)), ")", EQ, f(vh)),
-            line(p, " ← ", p, " − η·", mhs, "/(√", vhs, " + ε)", EQ, f(old), " − ", lr, "·", f(mh, True), "/(", f(math.sqrt(vh)), " + ", hyper(trace.eps), ")", EQ, f(new)),
-        ]  # fmt: skip
-    lines.append(line("Δ", p, EQ, f(new - old)))
-    return lines
 
 
 def edge_formulas(
@@ -519,18 +352,18 @@ def edge_formulas(
     else:
         lines.append(_later("its use in the weighted sum", st.forward(k)))
     if not st.has(st.backward(k)):
-        lines.append(_later(_grad(W), st.backward(k)))
+        lines.append(_later(grad_of(W), st.backward(k)))
         lines.append(_later("the update", "update"))
         return lines
     g = lay.weight_grad[row, col]
     per = lay.delta[:, row] * lay.inputs[:, col]
     src = _src_j(layer, str(col + 1))
     if trace.batch_size == 1:
-        lines.append(line(_grad(W), " = ", DELTA, "·", src, EQ, f(lay.delta[0, row]), "·", f(lay.inputs[0, col], True), EQ, span(f(g), "d")))  # fmt: skip
+        lines.append(line(grad_of(W), " = ", DELTA, "·", src, EQ, f(lay.delta[0, row]), "·", f(lay.inputs[0, col], True), EQ, span(f(g), "d")))  # fmt: skip
     else:
         terms = joined(" + ", [f(v, True) for v in per[:MAX_TERMS]])
         more = f" + … ({len(per) - MAX_TERMS} more)" if len(per) > MAX_TERMS else ""
-        lines.append(line(_grad(W), " = (1/", str(trace.batch_size), ")·Σ ", DELTA, "·", src, EQ, "(1/", str(trace.batch_size), ")·(", terms, more, ")", EQ, span(f(g), "d")))  # fmt: skip
+        lines.append(line(grad_of(W), " = (1/", str(trace.batch_size), ")·Σ ", DELTA, "·", src, EQ, "(1/", str(trace.batch_size), ")·(", terms, more, ")", EQ, span(f(g), "d")))  # fmt: skip
     if st.has("update"):
         lines += update_lines(trace, layer, "weight", (row, col), f, float(g))
     else:

@@ -84,9 +84,9 @@ def span(text: object, cls: str) -> Rich:
     return Rich(str(r), f'<span class="{cls}">{r.html}</span>')
 
 
-def nobr(text: object) -> Rich:
+def nobr(*parts: object) -> Rich:
     """Text a line is never broken inside."""
-    r = rich(text)
+    r = cat(*parts)
     return Rich(str(r), f"<nobr>{r.html}</nobr>")
 
 
@@ -131,11 +131,9 @@ def sym(
     b = _html.escape(base) + mark
     if base.isascii() and base.isalpha():
         b = f"<i>{b}</i>"
-    h = b
-    if sup:
-        h += f"<sup>{_html.escape(sup)}</sup>"
-    if sub:
-        h += f"<sub>{_html.escape(sub)}</sub>"
+    sup_h = f"<sup>{_html.escape(sup)}</sup>" if sup else ""
+    sub_h = f"<sub>{_html.escape(sub)}</sub>" if sub else ""
+    h = b + (sup_h + sub_h if layer else sub_h + sup_h)
     if cls:
         h = f'<span class="{cls}">{h}</span>'
     return Rich(plain, f"<nobr>{h}</nobr>")
