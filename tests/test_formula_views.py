@@ -207,3 +207,88 @@ def richtext_fmt(x: float) -> str:
     from nnviz.core.numfmt import fmt
 
     return fmt(x, 6)
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    from nnviz.gui.main_window import MainWindow
+
+    def make(name, **changes):
+        spec, base = load(name)
+        if changes:
+            spec = spec.with_changes(**changes)
+        settings = QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat)
+        w = MainWindow(Session(spec, base, name), settings)
+        w.show_error = lambda *a: None
+        qtbot.addWidget(w)
+        w.resize(1400, 900)
+        w.show()
+        qtbot.waitExposed(w)
+        return w
+
+    return make
+
+
+def _shapes(w) -> str:
+    from nnviz.gui.plots import ShapesDock
+
+    d = next(d for d in w.docks if isinstance(d, ShapesDock))
+    d.show()
+    d.refresh()
+    return d.text.toPlainText()
+
+
+@pytest.mark.parametrize(
+    ("opt", "rule"),
+    [
+        ({"name": "sgd", "lr": 0.5}, "W1 ← W1 − η·∂L/∂W1"),
+        ({"name": "sgd", "lr": 0.5, "momentum": 0.9}, "V1[2,2] ← μ·V1 + ∂L/∂W1"),
+        ({"name": "adam", "lr": 0.01}, "M̂1 = M1/(1 − β₁ᵗ)"),
+    ],
+)
+def test_shapes_dock_lists_what_is_computed_and_the_rule_that_runs(window, opt, rule):
+    from nnviz.core.spec import OptimizerSpec
+
+    spec_opt = OptimizerSpec(
+        opt["name"], opt["lr"], momentum=opt.get("momentum", 0.0)
+    )  # as the setup panel builds it
+    w = window("two-two-two", optimizer=spec_opt)
+    s = w.session
+    s.next_phase()  # forward-L1
+    text = _shapes(w)
+    assert "Z1[1,2]" in text and "Z2" not in text and "δ" not in text and "← " not in text
+    _at(s, "backward-L2")
+    text = _shapes(w)
+    assert "δ2[1,2]" in text and "δ1" not in text and "∂L/∂W1" not in text
+    _at(s, "update")
+    text = _shapes(w)
+    assert rule in text and "W1, b1 (new)" in text
+    if opt["name"] != "sgd":
+        assert "W1 ← W1 − η·∂L/∂W1" not in text
+
+
+def test_export_panel_is_the_inspectors(window):
+    from nnviz.render.trace_pages import scenes_for
+
+    w = window("two-two-two")
+    s = w.session
+    s.next_phase()
+    s.select(Selection("neuron", 2, 1))
+    scenes = scenes_for(s.spec, s.engine.dataset, [s.trace()], neuron=(2, 1), digits=4)
+    for k, (_stem, scene) in enumerate(scenes):
+        _at(s, s.phases[k])
+        assert [str(x) for x in scene.side_text] == [str(x) for x in inspector_lines(s, 4)]
+        assert [x.html for x in scene.side_text] == [x.html for x in inspector_lines(s, 4)]
+
+
+def test_check_gradient_names_the_shared_parameter(window):
+    w = window("two-two-two", bias_trainable=True)
+    s = w.session
+    s.next_phase()
+    _at(s, "backward-L1")
+    s.select(Selection("neuron", 1, 1))
+    w.inspector.check_button.click()
+    result = w.inspector.check_result.text()
+    assert "shared bias" in result and "sum of its neurons' shares" in result
+    fd, auto = finite_difference_check(s)
+    assert f"{auto:.10g}" in result and abs(fd - auto) <= 1e-6 * abs(auto)

@@ -12,6 +12,8 @@ from nnviz.core.mathtext import Rich, cat, hyper, line, nobr, span, sym
 from nnviz.core.trace import LayerTrace, StepTrace
 
 EQ = " = "
+STATE = {"sgd": (), "momentum": ("velocity",), "adam": ("m", "v")}
+"""The names of each rule's buffers in ``LayerTrace.optimizer_state`` (weight_…, bias_…)."""
 DELTA = sym("δ", cls="d")
 W = sym("w", cls="w")
 B = sym("b", cls="w")
@@ -100,6 +102,8 @@ def compact_update(
     p = W if which == "weight" else B
     lr = hyper(trace.learning_rate)
     rule = trace.optimizer_rule
+    if rule != "sgd" and f"{which}_{STATE[rule][0]}" not in lay.optimizer_state:
+        return cat(p, ": ", f(old), " → ", f(new))  # a trace recorded without the state
     if rule == "sgd":
         return cat(
             nobr(p, " ← ", p, " − η·", G), EQ, f(old), " − ", lr, "·", f(g, True), EQ, f(new)
@@ -130,7 +134,9 @@ def update_lines(trace: StepTrace, layer: int, which: str, idx: tuple, f, g: flo
     lr = hyper(trace.learning_rate)
     rule = trace.optimizer_rule
     lines = [line("update: ", rule_text(trace))]
-    if rule == "sgd":
+    if rule != "sgd" and f"{which}_{STATE[rule][0]}" not in lay.optimizer_state:
+        lines.append(line(p, ": ", f(old), " → ", f(new)))  # a trace recorded without the state
+    elif rule == "sgd":
         lines.append(
             line(
                 nobr(p, " ← ", p, " − η·", grad_of(p)),
