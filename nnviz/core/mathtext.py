@@ -84,10 +84,22 @@ def span(text: object, cls: str) -> Rich:
     return Rich(str(r), f'<span class="{cls}">{r.html}</span>')
 
 
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def _join_slashes(html: str) -> str:
+    """A word joiner after each "/" of the text (not of the tags): a line may break after a
+    solidus, and <nobr> only keeps spaces from breaking."""
+    return "".join(
+        part if part.startswith("<") else part.replace("/", "/\u2060")
+        for part in _TAG.split(html)
+    )
+
+
 def nobr(*parts: object) -> Rich:
     """Text a line is never broken inside."""
     r = cat(*parts)
-    return Rich(str(r), f"<nobr>{r.html}</nobr>")
+    return Rich(str(r), f"<nobr>{_join_slashes(r.html)}</nobr>")
 
 
 def num(x: float, digits: int, *, paren: bool = False) -> Rich:
