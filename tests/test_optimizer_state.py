@@ -37,7 +37,8 @@ def _doc(opt: dict, bias: dict | None = None) -> dict:
 
 
 def _reference(doc: dict, eng: Engine):
-    """nn.Linear layers and torch.optim, built here from the engine's initial parameters."""
+    """nn.Linear layers and torch.optim, built here from the engine's initial parameters; a
+    shared bias is one scalar parameter added to every neuron."""
     weights, biases = eng.parameters()
     shared = doc["bias"].get("shared", False)
     layers = []
@@ -47,6 +48,8 @@ def _reference(doc: dict, eng: Engine):
             lin.weight.copy_(torch.tensor(w))
             if not shared:
                 lin.bias.copy_(torch.tensor(b))
+        if shared:
+            lin.shared = torch.nn.Parameter(torch.tensor([b[0]], dtype=torch.float64))
         layers.append(lin)
     opt = doc["optimizer"]
     params = [p for lin in layers for p in lin.parameters()]
@@ -57,41 +60,55 @@ def _reference(doc: dict, eng: Engine):
     return layers, optim
 
 
+def _bias(lin):
+    return lin.shared if hasattr(lin, "shared") else lin.bias
+
+
 def _ref_step(layers, optim, x, t):
     h = torch.tensor(x)
     for lin, act in zip(layers, (torch.tanh, torch.sigmoid), strict=True):
-        h = act(lin(h))
+        z = lin(h)
+        h = act(z + lin.shared if hasattr(lin, "shared") else z)
     loss = (0.5 * ((h - torch.tensor(t)) ** 2).sum(1)).mean()
     optim.zero_grad()
     loss.backward()
     optim.step()
 
 
+@pytest.mark.parametrize("bias", [{}, {"shared": True}])
 @pytest.mark.parametrize("kind", ["momentum", "adam"])
-def test_recorded_state_is_torch_optims(kind):
-    doc = _doc(OPTIMIZERS[kind])
+def test_recorded_and_shown_state_is_torch_optims(kind, bias):
+    doc = _doc(OPTIMIZERS[kind], bias)
     eng = Engine(from_dict(doc))
     layers, optim = _reference(doc, eng)
     ds = eng.dataset
-    for _ in range(5):
+    names = [("velocity", "momentum_buffer")]
+    if kind == "adam":
+        names = [("m", "exp_avg"), ("v", "exp_avg_sq")]
+    for _ in range(4):
         tr = eng.step()
         _ref_step(layers, optim, ds.x_train[tr.sample_indices], ds.t_train[tr.sample_indices])
         for lay, lin in zip(tr.layers, layers, strict=True):
             np.testing.assert_allclose(lay.weights_after, lin.weight.detach(), rtol=1e-12)
-            for which, param in (("weight", lin.weight), ("bias", lin.bias)):
+            for which, param in (("weight", lin.weight), ("bias", _bias(lin))):
                 state = optim.state[param]
-                if kind == "momentum":
-                    pairs = [("velocity", "momentum_buffer")]
-                else:
-                    pairs = [("m", "exp_avg"), ("v", "exp_avg_sq")]
+                if kind == "adam":
                     assert tr.optimizer_step == int(state["step"])
-                for ours, theirs in pairs:
-                    np.testing.assert_allclose(
-                        lay.optimizer_state[f"{which}_{ours}"],
-                        state[theirs].detach().numpy(),
-                        rtol=1e-10,
-                        atol=1e-300,
-                    )
+                for ours, theirs in names:
+                    want = state[theirs].detach().numpy()
+                    got = lay.optimizer_state[f"{which}_{ours}"]
+                    np.testing.assert_allclose(got, np.broadcast_to(want, got.shape), rtol=1e-10)
+        # the inspector of weight (2, 3) of the output layer shows torch's numbers
+        text = "\n".join(edge_formulas(tr, 1, 1, 2, digits=6, phase="update"))
+        state = optim.state[layers[1].weight]
+        for _ours, theirs in names:
+            assert fmt(float(state[theirs][1, 2]), 6) in text
+        if kind == "adam":
+            t = int(state["step"])
+            m_hat = float(state["exp_avg"][1, 2]) / (1 - 0.8**t)
+            v_hat = float(state["exp_avg_sq"][1, 2]) / (1 - 0.99**t)
+            assert "m̂ = m/(1 − β₁ᵗ) = " in text and fmt(m_hat, 6) in text
+            assert fmt(v_hat, 6) in text
 
 
 @pytest.mark.parametrize("kind", ["sgd", "momentum", "adam"])
