@@ -185,3 +185,22 @@ def test_neuron_panel_shows_the_optimizer_state():
     text = "\n".join(neuron_formulas(tr, 1, 0))
     assert "SGD with momentum" in text and "μ = 0.9" in text
     assert fmt(tr.layers[1].optimizer_state["weight_velocity"][0, 0], 4) in text
+
+
+def test_trace_cache_is_bounded_in_bytes_and_replays_the_state():
+    from nnviz.core.history import History
+
+    hist = History(Engine(from_dict(_doc(OPTIMIZERS["adam"]))), keyframe_every=4)
+    first = hist.step()
+    hist.cache_bytes = first.nbytes() * 3 // 2  # room for one trace: the newest two stay
+    for _ in range(5):
+        hist.step()
+    assert len(hist._cache) == 2 and hist._cached_bytes == sum(
+        t.nbytes() for t in hist._cache.values()
+    )
+    again = hist.trace(1)  # evicted, recomputed from a keyframe
+    assert again is not first
+    for a, b in zip(again.layers, first.layers, strict=True):
+        for name, value in b.optimizer_state.items():
+            np.testing.assert_array_equal(a.optimizer_state[name], value)
+            np.testing.assert_array_equal(a.optimizer_state_before[name], 0.0)

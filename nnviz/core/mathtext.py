@@ -91,8 +91,7 @@ def _join_slashes(html: str) -> str:
     """A word joiner after each "/" of the text (not of the tags): a line may break after a
     solidus, and <nobr> only keeps spaces from breaking."""
     return "".join(
-        part if part.startswith("<") else part.replace("/", "/\u2060")
-        for part in _TAG.split(html)
+        part if part.startswith("<") else part.replace("/", "/\u2060") for part in _TAG.split(html)
     )
 
 

@@ -113,6 +113,18 @@ class StepTrace:
     def phases(self) -> list[str]:
         return phase_names(len(self.layers))
 
+    def nbytes(self) -> int:
+        """The memory its arrays take (cached, the trace is immutable)."""
+        cached = self.__dict__.get("_nbytes")
+        if cached is None:
+            arrays = [self.targets, self.sample_losses, self.output_grad, self.sample_indices]
+            for layer in self.layers:
+                arrays += [v for v in vars(layer).values() if isinstance(v, np.ndarray)]
+                arrays += [*layer.optimizer_state.values(), *layer.optimizer_state_before.values()]
+            cached = sum(int(a.nbytes) for a in arrays)
+            object.__setattr__(self, "_nbytes", cached)
+        return cached
+
     def is_finite(self) -> bool:
         """True when no NaN or Inf appears in the loss, activations, gradients or new weights."""
         if not np.isfinite(self.loss):
