@@ -17,9 +17,9 @@ import re
 from nnviz.core.numfmt import fmt, fmt_html, parts
 
 _SUB = str.maketrans("0123456789+−-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ")
-_SUP = str.maketrans("0123456789+−-=()intz", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ⁱⁿᵗᶻ")
+_SUP = str.maketrans("0123456789+−-=()intzT", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ⁱⁿᵗᶻᵀ")
 _SUB_OK = set("0123456789+−-=()aehijklmnoprstuvx")
-_SUP_OK = set("0123456789+−-=()intz")
+_SUP_OK = set("0123456789+−-=()intzT")
 KINDS = ("", "title", "muted", "item")
 
 
