@@ -20,6 +20,7 @@ __all__ = [
     "fmt_signed",
     "header",
     "layer_label",
+    "loss_shown",
     "neuron_formulas",
     "phase_caption",
 ]
@@ -131,17 +132,22 @@ def phase_caption(
     return caption(phase, len(activations_), act, loss, optimizer=optimizer)
 
 
+def loss_shown(phase: str, n_layers: int) -> bool:
+    """Whether a view may show the step's loss at ``phase``: from the loss phase on."""
+    names = phase_names(n_layers)
+    return phase in names and names.index(phase) >= names.index(LOSS)
+
+
 def header(name: str, trace: StepTrace | None, phase: str, n_phases: int) -> str:
     """The line above the canvas: step, epoch, batch, phase, and the loss once the loss phase
     has computed it."""
     if trace is None:
         return f"{name or 'network'} · before training"
-    names = phase_names(len(trace.layers))
-    index = names.index(phase) + 1
+    index = phase_names(len(trace.layers)).index(phase) + 1
     text = (
         f"step {trace.step} · epoch {trace.epoch} · batch {trace.batch_in_epoch} · "
         f"phase {index}/{n_phases} {phase}"
     )
-    if index - 1 >= names.index(LOSS):
+    if loss_shown(phase, len(trace.layers)):
         text += f" · loss {fmt(trace.loss, 4)}"
     return text

@@ -103,8 +103,8 @@ def neuron_formulas(
     src = _src_j(layer, "j")
     lines = [
         line(
-            f"neuron {neuron + 1} of {layer_label(k, n_layers)}, sample {sample + 1} of "
-            f"{trace.batch_size}",
+            f"neuron {neuron + 1} of {layer_label(k, n_layers)}, ",
+            nobr(f"sample {sample + 1} of {trace.batch_size}"),
             kind="title",
         )
     ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from nnviz.core.mathtext import Rich, cat, hyper, line, nobr, span, sym
+from nnviz.core.mathtext import Rich, cat, hyper, joined, line, nobr, span, sym
 from nnviz.core.trace import LayerTrace, StepTrace
 
 EQ = " = "
@@ -47,38 +47,29 @@ def update_rule(
     g = sym("G" if matrix else "g", cls="d")
     eta = cat("η = ", hyper(lr))
     if rule == "sgd":
-        return cat("SGD (", eta, "):  ", w, " ← ", w, " − η·", g)
+        return cat("SGD (", eta, "):  ", nobr(w, " ← ", w, " − η·", g))
     v = sym("V" if matrix else "v", cls="o")
     if rule == "momentum":
         return cat(
-            "SGD with momentum (",
-            eta,
-            ", μ = ",
-            hyper(momentum),
-            "):  ",
-            v,
-            " ← μ·",
-            v,
-            " + ",
-            g,
-            ",  ",
-            w,
-            " ← ",
-            w,
-            " − η·",
-            v,
-        )
+            "SGD with momentum (", eta, ", μ = ", hyper(momentum), "):  ",
+            nobr(v, " ← μ·", v, " + ", g), ",  ", nobr(w, " ← ", w, " − η·", v),
+        )  # fmt: skip
     m = sym("M" if matrix else "m", cls="o")
     mh = sym("M" if matrix else "m", cls="o", hat=True)
     vh = sym("V" if matrix else "v", cls="o", hat=True)
     b1, b2 = sym("β", "1"), sym("β", "2")
     sq = cat(g, "⊙", g) if matrix else cat(g, sym("", sup="2"))
-    return cat(
-        "Adam (", eta, ", β₁ = ", hyper(betas[0]), ", β₂ = ", hyper(betas[1]), ", ε = ", hyper(eps), "):  ",
-        m, " ← ", b1, m, " + (1 − ", b1, ")", g, ",  ", v, " ← ", b2, v, " + (1 − ", b2, ")", sq, ",  ",
-        mh, " = ", m, "/(1 − ", sym("β", "1", "t"), "),  ", vh, " = ", v, "/(1 − ", sym("β", "2", "t"), "),  ",
-        w, " ← ", w, " − η·", mh, "/(√", vh, " + ε)",
+    settings = cat(
+        "η = ", hyper(lr), ", β₁ = ", hyper(betas[0]), ", β₂ = ", hyper(betas[1]), ", ε = ", hyper(eps)
     )  # fmt: skip
+    clauses = [
+        nobr(m, " ← ", b1, m, " + (1 − ", b1, ")", g),
+        nobr(v, " ← ", b2, v, " + (1 − ", b2, ")", sq),
+        nobr(mh, " = ", m, "/(1 − ", sym("β", "1", "t"), ")"),
+        nobr(vh, " = ", v, "/(1 − ", sym("β", "2", "t"), ")"),
+        nobr(w, " ← ", w, " − η·", mh, "/(√", vh, " + ε)"),
+    ]
+    return cat("Adam (", settings, "):  ", joined(",  ", clauses))
 
 
 def _state(lay: LayerTrace, which: str, name: str, idx: tuple, before: bool = False) -> float:
@@ -187,10 +178,10 @@ def update_lines(trace: StepTrace, layer: int, which: str, idx: tuple, f, g: flo
         mhs, vhs = sym("m", cls="o", hat=True), sym("v", cls="o", hat=True)
         lines += [
             line("step ", sym("t"), EQ, str(t)),
-            line(ms, " ← β₁", ms, " + (1 − β₁)", G, EQ, hyper(b1), "·", f(m0, True), " + ", hyper(round(1 - b1, 12)), "·", f(g, True), EQ, f(m)),
-            line(vs, " ← β₂", vs, " + (1 − β₂)", G, "²", EQ, hyper(b2), "·", f(v0, True), " + ", hyper(round(1 - b2, 12)), "·", f(g, True), "²", EQ, f(v)),
-            line(mhs, " = ", ms, "/(1 − β₁", sym("", sup="t"), ")", EQ, f(m), "/(1 − ", hyper(b1), sym("", sup=str(t)), ")", EQ, f(mh)),
-            line(vhs, " = ", vs, "/(1 − β₂", sym("", sup="t"), ")", EQ, f(v), "/(1 − ", hyper(b2), sym("", sup=str(t)), ")", EQ, f(vh)),
+            line(nobr(ms, " ← β₁", ms, " + (1 − β₁)", G), EQ, hyper(b1), "·", f(m0, True), " + ", hyper(round(1 - b1, 12)), "·", f(g, True), EQ, f(m)),
+            line(nobr(vs, " ← β₂", vs, " + (1 − β₂)", G, "²"), EQ, hyper(b2), "·", f(v0, True), " + ", hyper(round(1 - b2, 12)), "·", f(g, True), "²", EQ, f(v)),
+            line(nobr(mhs, " = ", ms, "/(1 − β₁", sym("", sup="t"), ")"), EQ, nobr(f(m), "/(1 − ", hyper(b1), sym("", sup=str(t)), ")"), EQ, f(mh)),
+            line(nobr(vhs, " = ", vs, "/(1 − β₂", sym("", sup="t"), ")"), EQ, nobr(f(v), "/(1 − ", hyper(b2), sym("", sup=str(t)), ")"), EQ, f(vh)),
             line(nobr(p, " ← ", p, " − η·", mhs, "/(√", vhs, " + ε)"), EQ, f(old), " − ", lr, "·", f(mh, True), "/(", f(math.sqrt(vh)), " + ", hyper(trace.eps), ")", EQ, f(new)),
         ]  # fmt: skip
     lines.append(line("Δ", p, EQ, f(new - old)))
