@@ -255,7 +255,8 @@ class ShapesDock(_Dock):
         known = computed_so_far(s.phase_name(), sizes, batch)
         if known:  # only what the step has computed by this phase
             lines = [*lines, "", "computed so far: " + ", ".join(known)]
-        self.text.setHtml("<pre>" + html.escape("\n".join(lines)) + "</pre>")
+        body = html.escape("\n".join(lines))
+        self.text.setHtml(f"<pre style='white-space: pre-wrap'>{body}</pre>")
 
 
 def make_docks(session: Session, parent=None) -> list[_Dock]:
