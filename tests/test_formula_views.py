@@ -292,3 +292,24 @@ def test_check_gradient_names_the_shared_parameter(window):
     assert "shared bias" in result and "sum of its neurons' shares" in result
     fd, auto = finite_difference_check(s)
     assert f"{auto:.10g}" in result and abs(fd - auto) <= 1e-6 * abs(auto)
+
+
+def test_check_gradient_waits_for_the_backward_phase(window):
+    w = window("two-two-two")
+    s = w.session
+    s.next_phase()
+    s.select(Selection("edge", 0, 0, 0))  # a weight of layer 1
+    for phase, enabled in [
+        ("forward-L1", False),
+        ("loss", False),
+        ("backward-L2", False),
+        ("backward-L1", True),
+        ("update", True),
+    ]:
+        _at(s, phase)
+        assert w.inspector.check_button.isEnabled() == enabled, phase
+    s.select(Selection("neuron", 2, 0))
+    _at(s, "backward-L2")
+    assert w.inspector.check_button.isEnabled()
+    s.select(Selection("neuron", 0, 0))
+    assert not w.inspector.check_button.isEnabled()

@@ -212,6 +212,7 @@ def test_finite_difference_check(qtbot, window):
 
     win = window()
     press(qtbot, win, Qt.Key.Key_Right)
+    press(qtbot, win, Qt.Key.Key_End)  # the gradient is computed (and checkable) from backward-L1
     win.session.select(Selection("edge", 0, 1, 0))
     fd, auto = finite_difference_check(win.session)
     assert abs(fd - auto) < 1e-9

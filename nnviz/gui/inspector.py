@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.core.explain import edge_formulas, neuron_formulas
+from nnviz.core.formulas import Stage
 from nnviz.core.mathtext import Rich, document, line, num, span, sym
 from nnviz.gui.session import Session
 from nnviz.render import richtext
@@ -130,10 +131,7 @@ class InspectorDock(QDockWidget):
         if text != self._shown:  # the same text again would be laid out and painted again
             self._shown = text
             self.text.setHtml(text)
-        sel = self.session.selection
-        self.check_button.setEnabled(
-            tr is not None and sel is not None and (sel.kind == "edge" or sel.layer > 0)
-        )
+        self.check_button.setEnabled(gradient_shown(self.session))
         self.check_result.setText("")
 
     def check_gradient(self) -> None:
@@ -151,6 +149,17 @@ class InspectorDock(QDockWidget):
             f"finite difference (central, ε = 1e-6) = {fd:.10g}\n"
             f"difference = {abs(fd - auto):.2e}"
         )
+
+
+def gradient_shown(session: Session) -> bool:
+    """Whether the selected weight's or bias's gradient has been computed at the shown phase
+    (from its layer's backward phase on): only then can it be checked."""
+    sel = session.selection
+    tr = session.trace()
+    if tr is None or sel is None or (sel.kind == "neuron" and sel.layer == 0):
+        return False
+    layer = sel.layer + 1 if sel.kind == "edge" else sel.layer
+    return Stage(session.phase_name(), len(tr.layers)).has(f"backward-L{layer}")
 
 
 def finite_difference_check(session: Session) -> tuple[float, float]:
