@@ -67,6 +67,7 @@ def test_phase_keys_walk_the_step_in_order(qtbot, window):
 def test_inspector_shows_the_trace_numbers(qtbot, window):
     win = window()
     press(qtbot, win, Qt.Key.Key_Right)
+    press(qtbot, win, Qt.Key.Key_End)  # the update phase: every number has been computed
     tr = win.session.trace()
     win.session.select(Selection("neuron", 2, 0))  # first output neuron
     text = win.inspector.text.toPlainText()
@@ -211,6 +212,7 @@ def test_finite_difference_check(qtbot, window):
 
     win = window()
     press(qtbot, win, Qt.Key.Key_Right)
+    press(qtbot, win, Qt.Key.Key_End)  # the gradient is computed (and checkable) from backward-L1
     win.session.select(Selection("edge", 0, 1, 0))
     fd, auto = finite_difference_check(win.session)
     assert abs(fd - auto) < 1e-9

@@ -77,8 +77,55 @@ def output_grid(engine: Engine, resolution: int = 200, margin: float = 0.15) -> 
     return Grid(lo[0], hi[0], lo[1], hi[1], out.reshape(resolution, resolution, -1))
 
 
-def tensor_shapes(phase: str, sizes: tuple[int, ...], batch: int) -> list[str]:
-    """Every tensor a phase involves, with its shape, and the phase's equation in matrix form."""
+def computed_so_far(phase: str, sizes: tuple[int, ...], batch: int) -> list[str]:
+    """The tensors a step has computed by the end of ``phase``, with their shapes, in order."""
+    from nnviz.core.phases import phase_names
+
+    n = len(sizes) - 1
+    names = phase_names(n)
+    if phase not in names:
+        return []
+    done = names[: names.index(phase) + 1]
+    out = [f"X[{batch},{sizes[0]}]"]
+    for name in done:
+        kind, k = parse_phase(name)
+        if kind == "forward":
+            out += [f"Z{k}[{batch},{sizes[k]}]", f"A{k}[{batch},{sizes[k]}]"]
+        elif kind == "loss":
+            out += [f"T[{batch},{sizes[-1]}]", "L[]"]
+        elif kind == "backward":
+            m, nk = sizes[k - 1], sizes[k]
+            out += [f"δ{k}[{batch},{nk}]", f"∂L/∂W{k}[{nk},{m}]", f"∂L/∂b{k}[{nk}]"]
+        else:
+            out += [f"W{k}, b{k} (new)" for k in range(1, n + 1)]
+    return out
+
+
+def _update_lines(sizes: tuple[int, ...], optimizer: object | None) -> list[str]:
+    """The update in matrix form, by the rule the optimizer applies."""
+    name = getattr(optimizer, "name", "sgd")
+    momentum = float(getattr(optimizer, "momentum", 0.0) or 0.0)
+    out = []
+    for k, (m, n) in enumerate(zip(sizes, sizes[1:], strict=False), 1):
+        g = f"∂L/∂W{k}"
+        if name == "adam":
+            out += [
+                f"M{k}[{n},{m}] ← β₁·M{k} + (1 − β₁)·{g}   V{k}[{n},{m}] ← β₂·V{k} + (1 − β₂)·{g}⊙{g}",
+                f"M̂{k} = M{k}/(1 − β₁ᵗ)   V̂{k} = V{k}/(1 − β₂ᵗ)   "
+                f"W{k}[{n},{m}] ← W{k} − η·M̂{k} ⊘ (√V̂{k} + ε)   (element by element)",
+            ]
+        elif momentum:
+            out.append(f"V{k}[{n},{m}] ← μ·V{k} + {g}   W{k}[{n},{m}] ← W{k} − η·V{k}")
+        else:
+            out.append(f"W{k} ← W{k} − η·{g}   [{n}, {m}]")
+    return out
+
+
+def tensor_shapes(
+    phase: str, sizes: tuple[int, ...], batch: int, optimizer: object | None = None
+) -> list[str]:
+    """Every tensor a phase involves, with its shape, and the phase's equation in matrix form;
+    the update in the form of ``optimizer`` (an OptimizerSpec; plain SGD when None)."""
     if phase == "start":
         return [
             f"W{k} [{n}, {m}]   b{k} [{n}]"
@@ -117,7 +164,4 @@ def tensor_shapes(phase: str, sizes: tuple[int, ...], batch: int) -> list[str]:
             f"∂L/∂b{k}[{n}] = mean of δ{k} over its {b} rows",
         ]
         return lines
-    return [
-        f"W{k} ← W{k} − η·∂L/∂W{k}   [{n}, {m}]"
-        for k, (m, n) in enumerate(zip(sizes, sizes[1:], strict=False), 1)
-    ]
+    return _update_lines(sizes, optimizer)

@@ -140,8 +140,11 @@ class Engine:
             (_np(block.grad[:-1].t()), _bias_grad(layer, z, block.grad[-1]))
             for layer, z, block in zip(self.net.layers, zs, blocks, strict=True)
         ]
+        n = len(self.net.layers)
+        state_before = [_state_np(self.trainer.layer_state(i)) for i in range(n)]
         self.trainer.train(x.unsqueeze(0), t.unsqueeze(0))
         self.trainer.push(self.net)
+        state_after = [_state_np(self.trainer.layer_state(i)) for i in range(n)]
         layer_traces = []
         for i, layer in enumerate(self.net.layers):
             w_after, b_after = _np(layer.weight), _np(layer.bias_vector())
@@ -162,6 +165,8 @@ class Engine:
                     weights_after=w_after,
                     biases_after=b_after,
                     activation_name=layer.activation,
+                    optimizer_state=state_after[i],
+                    optimizer_state_before=state_before[i],
                 )
             )
         trace = StepTrace(
@@ -181,6 +186,9 @@ class Engine:
             dtype=self.dtype_name,
             notes=self.notes,
             momentum=self.spec.optimizer.momentum if self.spec.optimizer.name == "sgd" else 0.0,
+            betas=(self.spec.optimizer.beta1, self.spec.optimizer.beta2),
+            eps=self.spec.optimizer.eps,
+            optimizer_step=self.trainer.opt_step,
         )
         self._advance_by(1)
         return trace
@@ -356,6 +364,10 @@ def _np(t: torch.Tensor | None) -> np.ndarray:
     if t.device.type == "cpu" and t.dtype == torch.float64:
         return t.numpy().copy()  # shares memory with a live tensor: copy it
     return t.to("cpu", torch.float64).numpy()  # already a new tensor
+
+
+def _state_np(state: dict[str, torch.Tensor]) -> dict[str, np.ndarray]:
+    return {k: _np(v) for k, v in state.items()}
 
 
 def _bias_grad(layer: torch.nn.Module, z: torch.Tensor, per_neuron: torch.Tensor) -> np.ndarray:

@@ -21,6 +21,9 @@ from nnviz.core.trace import StepTrace
 
 DEFAULT_KEYFRAME_BUDGET = 256 * 2**20
 DEFAULT_CACHE = 64
+DEFAULT_CACHE_BYTES = 512 << 20
+"""Recent full traces kept: at most DEFAULT_CACHE of them and this many bytes (a big network's
+trace, with its optimizer state, takes tens of MB), but always the newest two."""
 MAX_KEYFRAMES = 1024  # each keyframe also costs a few KiB of Python objects
 
 
@@ -49,6 +52,8 @@ class History:
         self.first = engine.step_count if parent is not None else 0
         """Steps up to ``first`` are the parent's; this history records the ones after."""
         self.cache_size = cache_size
+        self.cache_bytes = DEFAULT_CACHE_BYTES
+        self._cached_bytes = 0
         self.keyframe_every = keyframe_every or default_keyframe_spacing(engine)
         self.keyframe_budget = keyframe_budget
         self._losses = np.empty(1024, dtype=np.float64)
@@ -138,10 +143,15 @@ class History:
         self._count = need
 
     def _remember(self, trace: StepTrace) -> None:
+        old = self._cache.pop(trace.step, None)
+        if old is not None:
+            self._cached_bytes -= old.nbytes()
         self._cache[trace.step] = trace
-        self._cache.move_to_end(trace.step)
-        while len(self._cache) > self.cache_size:
-            self._cache.popitem(last=False)
+        self._cached_bytes += trace.nbytes()
+        while len(self._cache) > self.cache_size or (
+            self._cached_bytes > self.cache_bytes and len(self._cache) > 2
+        ):
+            self._cached_bytes -= self._cache.popitem(last=False)[1].nbytes()
 
     # ----- keyframes ----------------------------------------------------------------------
     def _maybe_keyframe(self) -> None:
@@ -233,7 +243,7 @@ class History:
         for s in [s for s in self._keyframes if s > step]:
             self._keyframe_bytes -= self._keyframes.pop(s).nbytes()
         for s in [s for s in self._cache if s > step]:
-            del self._cache[s]
+            self._cached_bytes -= self._cache.pop(s).nbytes()
         self._replayer = None
 
     def amend(self) -> None:
@@ -246,6 +256,6 @@ class History:
         for s in [s for s in self._keyframes if s >= done]:
             self._keyframe_bytes -= self._keyframes.pop(s).nbytes()
         for s in [s for s in self._cache if s > done]:
-            del self._cache[s]
+            self._cached_bytes -= self._cache.pop(s).nbytes()
         self._add_keyframe(self.engine.get_state())
         self._replayer = None

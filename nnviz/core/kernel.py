@@ -295,6 +295,20 @@ class FusedTrainer:
         """A copy of the optimizer's state: its step count and buffers."""
         return {"step": self.opt_step, "buf1": self.buf1.clone(), "buf2": self.buf2.clone()}
 
+    STATE_NAMES = {0: (), 1: ("velocity",), 2: ("m", "v")}
+    """The optimizer's buffers by the names the course uses: momentum's velocity v (torch's
+    ``momentum_buffer``), Adam's first and second moments m and v (``exp_avg``, ``exp_avg_sq``)."""
+
+    def layer_state(self, i: int) -> dict[str, torch.Tensor]:
+        """Layer i's optimizer buffers as ``weight_<name>`` [N, M] and ``bias_<name>`` [N] copies
+        (a shared bias repeats its one value; a frozen bias's buffers stay zero)."""
+        out: dict[str, torch.Tensor] = {}
+        for name, buf in zip(self.STATE_NAMES[self.opt_code], (self.buf1, self.buf2), strict=False):
+            view = self.layer_view(buf, i)
+            out[f"weight_{name}"] = view[:-1].t().clone()
+            out[f"bias_{name}"] = view[-1].clone()
+        return out
+
     def load_state(self, state: dict) -> None:
         self.opt_step = int(state["step"])
         self.buf1.copy_(state["buf1"])

@@ -17,6 +17,9 @@ class LayerTrace:
     ``inputs`` [B, M]; ``pre_activation`` z, ``activation`` a, ``activation_grad`` σ'(z) and
     ``delta`` δ = ∂L_sample/∂z are [B, N]; ``weights_before``, ``weight_grad``,
     ``weight_update``, ``weights_after`` are [N, M]; the bias arrays are [N].
+    ``optimizer_state`` holds the optimizer's buffers after the step (``optimizer_state_before``
+    before it): momentum ``weight_velocity`` [N, M] and ``bias_velocity`` [N]; Adam
+    ``weight_m``, ``weight_v``, ``bias_m``, ``bias_v``; nothing for plain SGD.
     """
 
     inputs: np.ndarray
@@ -33,6 +36,8 @@ class LayerTrace:
     weights_after: np.ndarray
     biases_after: np.ndarray
     activation_name: str
+    optimizer_state: dict[str, np.ndarray] = field(default_factory=dict)
+    optimizer_state_before: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def n_inputs(self) -> int:
@@ -68,6 +73,27 @@ class StepTrace:
     dtype: str
     notes: tuple[str, ...] = field(default_factory=tuple)
     momentum: float = 0.0
+    betas: tuple[float, float] = (0.9, 0.999)
+    eps: float = 1e-8
+    optimizer_step: int = 0
+    """The optimizer's step count t after this step (Adam's bias correction uses it)."""
+
+    @property
+    def optimizer_rule(self) -> str:
+        """ "sgd", "momentum" or "adam": the update rule the step applied."""
+        if self.optimizer == "adam":
+            return "adam"
+        return "momentum" if self.momentum else "sgd"
+
+    def optimizer_json(self) -> dict:
+        """The optimizer's settings and its step count t, as ``nnviz trace`` writes them."""
+        out: dict = {"name": self.optimizer, "lr": self.learning_rate, "t": self.optimizer_step}
+        if self.optimizer_rule == "momentum":
+            out["momentum"] = self.momentum
+        elif self.optimizer_rule == "adam":
+            out["betas"] = list(self.betas)
+            out["eps"] = self.eps
+        return out
 
     @property
     def batch_size(self) -> int:
@@ -86,6 +112,18 @@ class StepTrace:
     @property
     def phases(self) -> list[str]:
         return phase_names(len(self.layers))
+
+    def nbytes(self) -> int:
+        """The memory its arrays take (cached, the trace is immutable)."""
+        cached = self.__dict__.get("_nbytes")
+        if cached is None:
+            arrays = [self.targets, self.sample_losses, self.output_grad, self.sample_indices]
+            for layer in self.layers:
+                arrays += [v for v in vars(layer).values() if isinstance(v, np.ndarray)]
+                arrays += [*layer.optimizer_state.values(), *layer.optimizer_state_before.values()]
+            cached = sum(int(a.nbytes) for a in arrays)
+            object.__setattr__(self, "_nbytes", cached)
+        return cached
 
     def is_finite(self) -> bool:
         """True when no NaN or Inf appears in the loss, activations, gradients or new weights."""
@@ -109,6 +147,7 @@ class StepTrace:
             "outputs": _lists(self.outputs),
             "sample_losses": _lists(self.sample_losses),
             "loss": _num(self.loss),
+            "optimizer": self.optimizer_json(),
             "layers": [
                 {
                     "activation_function": layer.activation_name,
@@ -122,6 +161,7 @@ class StepTrace:
                     "bias_update": _lists(layer.bias_update),
                     "weights_after": _lists(layer.weights_after),
                     "biases_after": _lists(layer.biases_after),
+                    "optimizer_state": {k: _lists(v) for k, v in layer.optimizer_state.items()},
                 }
                 for layer in self.layers
             ],

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import html
-
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QPalette, QTextOption
 from PySide6.QtWidgets import (
     QDockWidget,
     QHBoxLayout,
@@ -17,37 +15,70 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.core.explain import edge_formulas, neuron_formulas
-from nnviz.core.numfmt import fmt
+from nnviz.core.formulas import Stage
+from nnviz.core.mathtext import Rich, document, line, num, span, sym
 from nnviz.gui.session import Session
+from nnviz.render import richtext
+from nnviz.render.theme import get_theme
 
 
-def inspector_lines(session: Session, digits: int = 4) -> list[str]:
-    """The lines the inspector shows for the session's selection (plain text)."""
+def inspector_lines(session: Session, digits: int = 4) -> list[Rich]:
+    """The lines the inspector shows for the session's selection at the shown phase: each a
+    plain string carrying its typeset HTML (see nnviz.core.mathtext)."""
     sel = session.selection
     tr = session.trace()
+    phase = session.phase_name()
     if sel is None:
-        return ["Click a neuron or a weight to see its numbers and formulas."]
+        return [Rich("Click a neuron or a weight to see its numbers and formulas.")]
     if sel.kind == "neuron" and sel.layer == 0:
         if tr is None:
-            return [f"input {sel.row + 1}"]
+            return [Rich(f"input {sel.row + 1}")]
         x = tr.inputs[session.sample, sel.row]
-        return [f"input {sel.row + 1}, sample {session.sample + 1}: x = {fmt(x, digits)}"]
+        return [
+            line(
+                f"input {sel.row + 1}, sample {session.sample + 1}: ",
+                sym("x", str(sel.row + 1), cls="x"),
+                " = ",
+                span(num(x, digits), "x"),
+            )
+        ]
     if tr is None:
         ws, bs = session.parameters()
         if sel.kind == "edge":
             return [
-                f"weight w[{sel.row + 1},{sel.col + 1}] of layer {sel.layer + 1} = "
-                f"{fmt(ws[sel.layer][sel.row, sel.col], digits)}",
-                "Step forward (→) to see how it is used and how it changes.",
+                line(
+                    f"weight w[{sel.row + 1},{sel.col + 1}] of layer {sel.layer + 1} = ",
+                    span(num(ws[sel.layer][sel.row, sel.col], digits), "w"),
+                ),
+                Rich("Step forward (→) to see how it is used and how it changes.", kind="muted"),
             ]
         return [
-            f"neuron {sel.row + 1} of layer {sel.layer}: bias b = "
-            f"{fmt(bs[sel.layer - 1][sel.row], digits)}",
-            "Step forward (→) to see its numbers.",
+            line(
+                f"neuron {sel.row + 1} of layer {sel.layer}: bias ",
+                sym("b", cls="w"),
+                " = ",
+                span(num(bs[sel.layer - 1][sel.row], digits), "w"),
+            ),
+            Rich("Step forward (→) to see its numbers.", kind="muted"),
         ]
     if sel.kind == "edge":
-        return edge_formulas(tr, sel.layer, sel.row, sel.col, digits)
-    return neuron_formulas(tr, sel.layer - 1, sel.row, session.sample, digits)
+        return edge_formulas(
+            tr, sel.layer, sel.row, sel.col, digits, phase=phase, sample=session.sample
+        )
+    return neuron_formulas(
+        tr,
+        sel.layer - 1,
+        sel.row,
+        session.sample,
+        digits,
+        phase=phase,
+        shared_bias=session.spec.bias_shared,
+    )
+
+
+def inspector_html(session: Session, digits: int = 4, theme: str = "light") -> str:
+    """The inspector's lines as one typeset HTML document in a theme's colours."""
+    return document(inspector_lines(session, digits), css=richtext.css(get_theme(theme)))
 
 
 class InspectorDock(QDockWidget):
@@ -76,10 +107,8 @@ class InspectorDock(QDockWidget):
         row.addWidget(self.check_button)
         layout.addLayout(row)
         self.text = QTextBrowser()
-        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        mono.setStyleHint(QFont.StyleHint.Monospace)
-        self.text.setFont(mono)
         self.text.setLineWrapMode(QTextBrowser.LineWrapMode.WidgetWidth)
+        self.text.setWordWrapMode(QTextOption.WrapMode.WordWrap)  # never inside a number
         layout.addWidget(self.text)
         self.check_result = QLabel("")
         self.check_result.setWordWrap(True)
@@ -97,14 +126,12 @@ class InspectorDock(QDockWidget):
         self.sample_box.setValue(self.session.sample + 1)
         self.sample_box.blockSignals(False)
         self.sample_box.setEnabled(batch > 1)
-        text = "\n".join(inspector_lines(self.session, self.digits))
+        dark = self.palette().color(QPalette.ColorRole.Base).lightness() < 128
+        text = inspector_html(self.session, self.digits, "dark" if dark else "light")
         if text != self._shown:  # the same text again would be laid out and painted again
             self._shown = text
-            self.text.setHtml("<div style='white-space: pre-wrap'>" + html.escape(text) + "</div>")
-        sel = self.session.selection
-        self.check_button.setEnabled(
-            tr is not None and sel is not None and (sel.kind == "edge" or sel.layer > 0)
-        )
+            self.text.setHtml(text)
+        self.check_button.setEnabled(gradient_shown(self.session))
         self.check_result.setText("")
 
     def check_gradient(self) -> None:
@@ -114,11 +141,25 @@ class InspectorDock(QDockWidget):
         if tr is None or sel is None:
             return
         fd, auto = finite_difference_check(self.session)
+        what = "w" if sel.kind == "edge" else "b"
+        if sel.kind == "neuron" and self.session.spec.bias_shared:
+            what = "b (the layer's shared bias: the sum of its neurons' shares)"
         self.check_result.setText(
-            f"autograd ∂L/∂{'w' if sel.kind == 'edge' else 'b'} = {auto:.10g}\n"
+            f"autograd ∂L/∂{what} = {auto:.10g}\n"
             f"finite difference (central, ε = 1e-6) = {fd:.10g}\n"
             f"difference = {abs(fd - auto):.2e}"
         )
+
+
+def gradient_shown(session: Session) -> bool:
+    """Whether the selected weight's or bias's gradient has been computed at the shown phase
+    (from its layer's backward phase on): only then can it be checked."""
+    sel = session.selection
+    tr = session.trace()
+    if tr is None or sel is None or (sel.kind == "neuron" and sel.layer == 0):
+        return False
+    layer = sel.layer + 1 if sel.kind == "edge" else sel.layer
+    return Stage(session.phase_name(), len(tr.layers)).has(f"backward-L{layer}")
 
 
 def finite_difference_check(session: Session) -> tuple[float, float]:

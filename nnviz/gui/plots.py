@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.core import activations
-from nnviz.core.analysis import tensor_shapes
+from nnviz.core.analysis import computed_so_far, tensor_shapes
 from nnviz.gui.boundary import BoundaryDock
 from nnviz.gui.dockbase import CLASS_COLOURS, LIVE_INTERVAL_S, style_plot
 from nnviz.gui.dockbase import Dock as _Dock
@@ -250,8 +250,13 @@ class ShapesDock(_Dock):
         s = self.session
         tr = s.trace()
         batch = tr.batch_size if tr else min(s.spec.batch_size, s.engine.dataset.n_train)
-        lines = tensor_shapes(s.phase_name(), tuple(s.spec.layers), batch)
-        self.text.setHtml("<pre>" + html.escape("\n".join(lines)) + "</pre>")
+        sizes = tuple(s.spec.layers)
+        lines = tensor_shapes(s.phase_name(), sizes, batch, s.spec.optimizer)
+        known = computed_so_far(s.phase_name(), sizes, batch)
+        if known:  # only what the step has computed by this phase
+            lines = [*lines, "", "computed so far: " + ", ".join(known)]
+        body = html.escape("\n".join(lines))
+        self.text.setHtml(f"<pre style='white-space: pre-wrap'>{body}</pre>")
 
 
 def make_docks(session: Session, parent=None) -> list[_Dock]:

@@ -3,20 +3,22 @@ selected neuron's formulas and a timer, while the audience sees lecture mode."""
 
 from __future__ import annotations
 
-import html
 import time
 from dataclasses import replace
 
-from PySide6.QtCore import QRectF, QTimer
+from PySide6.QtCore import QRectF, Qt, QTimer
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QGridLayout, QLabel, QTextBrowser, QWidget
 
+from nnviz.core.mathtext import document
 from nnviz.gui.canvas import scene_for
-from nnviz.gui.inspector import inspector_lines
+from nnviz.gui.inspector import inspector_html
 from nnviz.gui.session import Session
+from nnviz.render import richtext
 from nnviz.render.renderer import NetworkRenderer
 from nnviz.render.scene import SceneState
 from nnviz.render.scene_builder import build_scene
+from nnviz.render.theme import get_theme
 from nnviz.render.view import ViewState
 
 
@@ -59,6 +61,7 @@ class PresenterView(QWidget):
         self.next = _Preview()
         self.caption = QLabel()
         self.caption.setWordWrap(True)
+        self.caption.setTextFormat(Qt.TextFormat.RichText)
         self.formulas = QTextBrowser()
         self.clock = QLabel()
         f = self.clock.font()
@@ -109,9 +112,9 @@ class PresenterView(QWidget):
         self.current.show_scene(scene_for(s, ViewState(theme="light", show_legend=False)))
         scene, note = self.next_scene()
         self.next.show_scene(scene, note)
-        self.caption.setText(s.caption())
-        lines = inspector_lines(s, 4)
-        self.formulas.setHtml("<pre>" + html.escape("\n".join(lines)) + "</pre>")
+        css = richtext.css(get_theme("light"))
+        self.caption.setText(document([s.caption()], css=css))
+        self.formulas.setHtml(inspector_html(s, 4, "light"))
 
     def elapsed(self) -> float:
         return time.monotonic() - self.started

@@ -186,7 +186,9 @@ class Session(QObject):
         return self.phases[self.phase] if self.phase >= 0 else "start"
 
     def caption(self) -> str:
-        return phase_caption(self.spec.activations, self.spec.loss, self.phase_name())
+        return phase_caption(
+            self.spec.activations, self.spec.loss, self.phase_name(), optimizer=self.spec.optimizer
+        )
 
     def header(self) -> str:
         return header(self.spec.name, self.trace(), self.phase_name(), len(self.phases))

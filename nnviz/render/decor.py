@@ -7,6 +7,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QLinearGradient, QPainter
 
 from nnviz.core.numfmt import fmt
+from nnviz.render import richtext
 from nnviz.render.display import Display
 from nnviz.render.edges import EdgeSummary, band_note
 from nnviz.render.layout import Layout
@@ -25,31 +26,31 @@ def draw_header(p: QPainter, kit: Kit, rect: QRectF, text: str, th: Theme, px: f
 
 
 def draw_caption(p: QPainter, kit: Kit, rect: QRectF, text: str, th: Theme, px: float) -> float:
-    """The word-wrapped caption on a panel at the bottom; returns its height."""
-    font, fm = kit.font(px * 0.85)
-    inner = QRectF(rect.left() + px * 0.8, 0, rect.width() - px * 1.6, 10000)
-    flags = int(Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft)
-    need = fm.boundingRect(inner, flags, text).height()
+    """The caption, typeset and word-wrapped, on a panel at the bottom; returns its height.
+    A caption from :mod:`nnviz.core.explain` carries its HTML; plain text is shown as it is."""
+    width = rect.width() - px * 1.6
+    doc = richtext.make_document(richtext.html_of(text), px * 0.85, width, th)
+    need = doc.size().height()
     h = need + px * 0.9
     band = QRectF(rect.left(), rect.bottom() - h, rect.width(), h)
     p.fillRect(band, qcolor(th.panel))
-    p.setPen(qcolor(th.foreground))
-    p.setFont(font)
-    p.drawText(QRectF(inner.left(), band.top() + px * 0.45, inner.width(), need), flags, text)
+    richtext.draw_document(p, doc, rect.left() + px * 0.8, band.top() + px * 0.45, th)
     return h
 
 
 def draw_side_panel(
     p: QPainter, kit: Kit, box: QRectF, lines: list[str], th: Theme, px: float
 ) -> None:
-    """Monospaced lines (e.g. a neuron's formulas) on a panel at the right."""
+    """Typeset lines (a neuron's or weight's formulas) on a panel at the right; the type
+    shrinks to fit, down to a floor, then the panel ends with "… n more lines"."""
     p.fillRect(box, qcolor(th.panel))
-    font, _fm = kit.font(px * 0.8, mono=True)
-    p.setFont(font)
-    p.setPen(qcolor(th.foreground))
     inner = box.adjusted(px * 0.6, px * 0.6, -px * 0.6, -px * 0.6)
-    flags = int(Qt.TextFlag.TextWrapAnywhere | Qt.AlignmentFlag.AlignLeft)
-    p.drawText(inner, flags, "\n".join(lines))
+    floor = max(px * 0.45, 10.0)
+    doc, _size, _left_out = richtext.fit_panel(list(lines), px * 0.8, inner, th, floor)
+    p.save()
+    p.setClipRect(box)
+    richtext.draw_document(p, doc, inner.left(), inner.top(), th)
+    p.restore()
 
 
 def draw_highlight(p: QPainter, th: Theme, lay: Layout, disp: Display, body: QRectF) -> None:

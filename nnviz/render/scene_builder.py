@@ -57,7 +57,7 @@ def build_scene(
         selection=selection,
         theme=view.theme,
         header=header(spec.name, trace if shown else None, phase_name, len(names)),
-        caption=phase_caption(spec.activations, spec.loss, phase_name),
+        caption=phase_caption(spec.activations, spec.loss, phase_name, optimizer=spec.optimizer),
         show_caption=view.show_caption,
         show_legend=view.show_legend,
         zoom=view.zoom,

@@ -36,7 +36,15 @@ def scenes_for(
             side = selection = None
             if neuron is not None:
                 layer, i = neuron
-                side = neuron_formulas(tr, layer - 1, i, 0, max(view.digits, 4))
+                side = neuron_formulas(
+                    tr,
+                    layer - 1,
+                    i,
+                    0,
+                    max(view.digits, 4),
+                    phase=phase,
+                    shared_bias=spec.bias_shared,
+                )
                 selection = ("neuron", layer, i)
             scene = build_scene(
                 spec,
