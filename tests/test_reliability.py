@@ -22,7 +22,6 @@ def make_window(qtbot, tmp_path, name="xor"):
         Session(spec, base, name), QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     )
     w.show_error = lambda *a: None
-    w.confirm = lambda *a: True
     qtbot.addWidget(w)
     return w
 

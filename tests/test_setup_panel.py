@@ -21,7 +21,6 @@ def win(qtbot, tmp_path):
     )
     w.errors = []
     w.show_error = lambda t, text: w.errors.append(text)
-    w.confirm = lambda *a: True
     qtbot.addWidget(w)
     w.show()
     return w

@@ -22,7 +22,6 @@ def window(qtbot, tmp_path):
         win = MainWindow(Session(spec, base, name), settings)
         win.errors = []  # dialogs never block a test: errors are recorded, questions answered yes
         win.show_error = lambda title, text: win.errors.append(text)
-        win.confirm = lambda title, text: True
         qtbot.addWidget(win)
         win.resize(1200, 800)
         win.show()

@@ -38,6 +38,23 @@ def peak_thin(values: np.ndarray, max_points: int) -> tuple[np.ndarray, np.ndarr
     return xs[ok], ys[ok]
 
 
+def batch_xy(history, per_epoch: bool, playing: bool) -> tuple[np.ndarray, np.ndarray]:
+    """A run's batch-loss curve: per step (thinned while playing), or its mean per epoch."""
+    losses = history.losses()
+    finite = np.isfinite(losses)
+    if per_epoch:
+        if not len(losses):
+            return np.zeros(0), np.zeros(0)
+        epochs = history.epochs()
+        count = np.bincount(epochs[finite])
+        total = np.bincount(epochs[finite], weights=losses[finite])
+        ok = count > 0
+        return np.nonzero(ok)[0], total[ok] / count[ok]
+    if playing:
+        return peak_thin(losses, LIVE_POINTS)
+    return np.arange(1, len(losses) + 1)[finite], losses[finite]
+
+
 class LossDock(Dock):
     """Batch loss per step (or its mean per epoch) and the whole-set train and test losses the
     session records as it trains (after every epoch, more sparsely in long runs), whatever is
@@ -59,7 +76,9 @@ class LossDock(Dock):
         row.addStretch(1)
         lay.addLayout(row)
         self.plot = pg.PlotWidget()
-        self.plot.addLegend(offset=(-10, 10))
+        self.legend = self.plot.addLegend(offset=(-10, 10))
+        self.overlays: dict[int, pg.PlotDataItem] = {}  # run id → its faint batch-loss curve
+        self._overlay_names: dict[int, str] = {}
         self.batch_curve = self.plot.plot(name="batch loss", pen=pg.mkPen("#9aa0a6", width=1))
         # only the long curve is thinned to the view (the few evaluation points need not be
         # recomputed whenever the view moves)
@@ -88,6 +107,8 @@ class LossDock(Dock):
         self._bottom = "step"
         self._log = False
         self._evals_shown: tuple | None = None
+        session.compare_changed.connect(self._update)
+        session.runs_changed.connect(self._invalidate)
         self.restyle()
 
     def view_key(self) -> tuple:
@@ -95,6 +116,29 @@ class LossDock(Dock):
 
     def restyle(self) -> None:
         style_plot(self.plot, self.dark)
+
+    def _overlay(self, per_epoch: bool) -> None:
+        """Faint batch-loss curves of the runs ticked in the Runs dock, each in its colour."""
+        from nnviz.gui.runs_panel import run_colour
+
+        s = self.session
+        runs = {run.id: run for run in s.compared_runs()}
+        for rid in [r for r in self.overlays if r not in runs]:
+            self.plot.removeItem(self.overlays.pop(rid))
+            self.legend.removeItem(self._overlay_names.pop(rid))
+        for rid, run in runs.items():
+            curve = self.overlays.get(rid)
+            if curve is None or self._overlay_names.get(rid) != run.name:
+                if curve is not None:
+                    self.plot.removeItem(curve)
+                    self.legend.removeItem(self._overlay_names[rid])
+                colour = pg.mkColor(run_colour(run))
+                colour.setAlpha(150)
+                curve = self.plot.plot(name=run.name, pen=pg.mkPen(colour, width=1.5))
+                curve.setZValue(-1)  # under the shown run's curves
+                self.overlays[rid] = curve
+                self._overlay_names[rid] = run.name
+            curve.setData(*batch_xy(run.history, per_epoch, playing=True))
 
     def _set_bottom_label(self, text: str) -> None:
         if text != self._bottom:  # a new label re-lays out the plot: only when it changes
@@ -117,23 +161,9 @@ class LossDock(Dock):
             self._log = self.log.isChecked()
             self.plot.setLogMode(y=self._log)
         per_epoch = self.per_epoch.isChecked()
-        losses = s.history.losses()
-        finite = np.isfinite(losses)
-        if per_epoch and len(losses):
-            epochs = s.history.epochs()
-            count = np.bincount(epochs[finite])
-            total = np.bincount(epochs[finite], weights=losses[finite])
-            ok = count > 0
-            xs = np.nonzero(ok)[0]
-            self.batch_curve.setData(xs, total[ok] / count[ok])
-            self._set_bottom_label("epoch")
-        else:
-            if s.playing:
-                self.batch_curve.setData(*peak_thin(losses, LIVE_POINTS))
-            else:
-                steps = np.arange(1, len(losses) + 1)
-                self.batch_curve.setData(steps[finite], losses[finite])
-            self._set_bottom_label("step")
+        self.batch_curve.setData(*batch_xy(s.history, per_epoch, s.playing))
+        self._set_bottom_label("epoch" if per_epoch else "step")
+        self._overlay(per_epoch)
         if self._evals_changed(per_epoch):  # the evaluation points are set when they change
             pts = [p for p in s.eval_points if p.step > 0] if not per_epoch else []
             test = [p for p in pts if np.isfinite(p.test_loss)]

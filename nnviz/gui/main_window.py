@@ -61,6 +61,10 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.inspector = InspectorDock(session, self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.inspector)
+        from nnviz.gui.runs_panel import RunsDock
+
+        self.runs_dock = RunsDock(session, self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.runs_dock)
         from nnviz.gui.plots import make_docks
         from nnviz.gui.setup_panel import SetupDock
 
@@ -272,6 +276,7 @@ class MainWindow(QMainWindow):
         view.addAction(self.act_zoom_out)
         view.addSeparator()
         view.addAction(self.inspector.toggleViewAction())
+        view.addAction(self.runs_dock.toggleViewAction())
         view.addAction(self.setup.toggleViewAction())
         for dock in self.docks:
             view.addAction(dock.toggleViewAction())
@@ -382,17 +387,50 @@ class MainWindow(QMainWindow):
         self.session.toggle_play(SPEEDS[self.speed.currentText()])
 
     def reset(self) -> None:
-        if self.session.n_steps and not self.confirm(
-            "Reset",
-            f"Go back to the initial weights and discard {self.session.n_steps} recorded steps?",
-        ):
-            return
-        self.session.reset()
+        """A new run from the initial weights (the runs so far stay; undo goes back)."""
+        s = self.session
+        make_run(self.undo_stack, s, "Restart from the initial weights", s.reset)
 
-    def confirm(self, title: str, text: str) -> bool:
-        """Ask yes/no. Tests patch this one call."""
-        answer = QMessageBox.question(self, title, text)
-        return answer == QMessageBox.StandardButton.Yes
+    def ask_unsaved(self, doing: str) -> str:
+        """Save, Discard or Cancel before ``doing`` ("open another network", "quit") loses
+        unsaved runs: "save", "discard" or "cancel". Tests patch this one call."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Unsaved runs")
+        runs = len(self.session.runs.runs)
+        steps = sum(r.n_steps for r in self.session.runs.runs.values())
+        box.setText(f"Save the session before you {doing}?")
+        box.setInformativeText(
+            f"{runs} run{'s' if runs != 1 else ''} with {steps:,} steps have not been saved."
+        )
+        box.setStandardButtons(
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+        answer = box.exec()
+        return {
+            QMessageBox.StandardButton.Save: "save",
+            QMessageBox.StandardButton.Discard: "discard",
+        }.get(QMessageBox.StandardButton(answer), "cancel")
+
+    def keep_work(self, doing: str) -> bool:
+        """Whether ``doing`` may go on: nothing unsaved, or saved, or the user chose Discard
+        (then the autosave goes too); False when the user cancelled or the save failed."""
+        if not self.session.dirty:
+            return True
+        answer = self.ask_unsaved(doing)
+        if answer == "save":
+            self.save_session()
+            return not self.session.dirty
+        if answer == "discard":
+            from nnviz.gui.autosave import clear_autosave
+
+            clear_autosave()
+            return True
+        return False
 
     def show_error(self, title: str, text: str) -> None:
         """Tell the user something went wrong. Tests patch this one call."""
@@ -526,13 +564,18 @@ class MainWindow(QMainWindow):
         try:
             path = resolve(name_or_path)
             doc = read_json(path)
+            data = spec = base = None
             if session_file.is_session(doc):
                 data = session_file.from_json(doc, where=path.name)
+            else:
+                spec, base = load(name_or_path)
+            if not self.keep_work("open another network"):  # asked once the file is good
+                return False
+            if data is not None:
                 self.session.open_session(data, path.resolve().parent, str(path))
                 self.session_path = path
                 self._apply_view(data.view)
             else:
-                spec, base = load(name_or_path)
                 self.session.load(spec, base, name_or_path)
                 self.session_path = None
         except NnvizError as exc:
@@ -573,6 +616,7 @@ class MainWindow(QMainWindow):
             self.show_error("Cannot save", _write_failure(path, exc))
             return False
         self.session_path = path
+        self.session.dirty = False
         self._add_recent(str(path.resolve()))
         self.statusBar().showMessage(f"Saved session {path}", 5000)
         return True
@@ -758,6 +802,7 @@ class MainWindow(QMainWindow):
         restored = self.offer_restore(path) and self.open_network(str(path))
         if restored:
             self.session_path = None  # saving asks for a real file name
+            self.session.dirty = True  # not saved anywhere of the user's yet
         else:
             clear_autosave()
         return restored
@@ -765,8 +810,11 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802
         from nnviz.gui.autosave import clear_autosave
 
+        if not self.keep_work("quit"):
+            event.ignore()
+            return
         self.autosave_timer.stop()
-        clear_autosave()  # a clean exit: nothing to restore next time
+        clear_autosave()  # saved, discarded or nothing to lose: nothing to restore next time
         self.session.pause()
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("window_state", self.saveState())

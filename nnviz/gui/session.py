@@ -50,6 +50,7 @@ class Session(QObject):
     network_changed = Signal()  # a new spec or a rebuilt engine (also: another run shown)
     runs_changed = Signal()  # a run was made, renamed, deleted or switched to
     opened = Signal()  # another network or session file: the runs before it are gone
+    compare_changed = Signal()  # runs ticked (or unticked) for overlays
     history_grew = Signal(int)  # number of recorded steps
     playing_changed = Signal(bool)
     diverged = Signal(int)  # step at which NaN/Inf appeared
@@ -66,6 +67,7 @@ class Session(QObject):
         self.selection: Selection | None = None
         self.sample = 0
         self.dirty = False  # work (steps, runs, edits) not saved to a file yet
+        self.compared: set[int] = set()  # ids of runs overlaid on the plots
         self.load(spec, base_dir, source)
 
     # ----- network and runs -----------------------------------------------------------------
@@ -82,6 +84,7 @@ class Session(QObject):
         self.selection = None
         self.sample = 0
         self.dirty = False
+        self.compared = set()
         self._shown_run_changed()
         self.opened.emit()
         for note in self.engine.notes:
@@ -151,10 +154,29 @@ class Session(QObject):
         self.switch_run(run, 0)
         return run
 
+    def set_compared(self, run: Run, on: bool) -> None:
+        """Overlay a run's curves on the plots (the shown run always is)."""
+        before = set(self.compared)
+        if on:
+            self.compared.add(run.id)
+        else:
+            self.compared.discard(run.id)
+        if self.compared != before:
+            self.compare_changed.emit()
+
+    def compared_runs(self) -> list[Run]:
+        """The runs ticked for overlays, other than the shown one, in id order."""
+        return [
+            self.runs.runs[i]
+            for i in sorted(self.compared)
+            if i in self.runs.runs and i != self.run.id
+        ]
+
     def delete_run(self, run: Run) -> None:
         """Delete a run and the runs made from it (the first run stays)."""
         was = self.run
-        self.runs.remove(run)
+        gone = self.runs.remove(run)
+        self.compared -= {r.id for r in gone}
         self.dirty = True
         if self.runs.current is not was:
             self.switch_run(self.runs.current)
@@ -449,6 +471,7 @@ class Session(QObject):
         self.switch_run(tree.current, data.step)
         self.goto_step(data.step, data.phase)
         self.dirty = False
+        self.compared = set()
         self.opened.emit()
 
 

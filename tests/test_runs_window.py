@@ -1,0 +1,139 @@
+"""Runs in the window: edits and settings branch without losing a step, undo goes back, the
+Runs dock switches, renames, deletes and compares, what is recorded does not depend on what
+is on screen, and nothing is lost without Save / Discard / Cancel."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QSettings, Qt
+
+from nnviz.core.netfile import load
+from nnviz.gui.autosave import autosave_path
+from nnviz.gui.lossplot import LossDock
+from nnviz.gui.main_window import MainWindow
+from nnviz.gui.session import Selection, Session
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    def make(name: str = "xor") -> MainWindow:
+        spec, base = load(name)
+        settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+        win = MainWindow(Session(spec, base, name), settings)
+        win.errors = []
+        win.show_error = lambda title, text: win.errors.append(text)
+        qtbot.addWidget(win)
+        win.resize(1300, 850)
+        win.show()
+        qtbot.waitExposed(win)
+        return win
+
+    return make
+
+
+def test_an_edit_mid_run_keeps_every_later_step(qtbot, window):
+    win = window()
+    s = win.session
+    s.goto_step(0)
+    s._train_to(300)
+    first = s.run
+    losses = first.history.losses().copy()
+    s.goto_step(120, 0)
+    win.set_value(Selection("edge", 0, 0, 1), 2.5)  # as the edit dialog does
+    assert s.run is not first and s.run.parent is first and s.step == 120
+    assert s.trace().layers[0].weights_before[0, 1] == 2.5
+    assert first.n_steps == 300
+    np.testing.assert_array_equal(first.history.losses(), losses)  # bit for bit
+    win.undo_stack.undo()
+    assert s.run is first and s.step == 120 and s.n_steps == 300
+    win.undo_stack.redo()
+    assert s.run.parent is first and s.trace().layers[0].weights_before[0, 1] == 2.5
+
+
+def test_the_runs_dock_switches_renames_deletes_and_compares(qtbot, window):
+    win = window()
+    s = win.session
+    s._train_to(40)
+    first = s.run
+    s.goto_step(20, 0)
+    win.set_value(Selection("edge", 1, 0, 0), -1.0)
+    edited = s.run
+    s._train_to(60)
+    dock = win.runs_dock
+    items = dock._items
+    assert set(items) == {first.id, edited.id}
+    assert items[edited.id].text(1) == f"{first.name}, after step 19"  # the value goes into 20
+    assert items[edited.id].font(0).bold() and not items[first.id].font(0).bold()
+    dock.tree.itemClicked.emit(items[first.id], 0)  # a click shows the run at the same step
+    assert s.run is first and s.step == 20
+    items = dock._items
+    items[edited.id].setCheckState(0, Qt.CheckState.Checked)  # overlay it on the Loss dock
+    loss = next(d for d in win.docks if isinstance(d, LossDock))
+    loss.show()
+    loss.raise_()
+    loss.refresh()
+    xs, ys = loss.overlays[edited.id].getData()
+    np.testing.assert_array_equal(ys, edited.history.losses())
+    items[first.id].setText(0, "baseline")  # edited in place
+    assert first.name == "baseline"
+    dock.ask_delete = lambda run, doomed: doomed == [edited]
+    dock.tree.setCurrentItem(dock._items[edited.id])
+    dock.delete_selected()
+    assert edited.id not in s.runs.runs and s.run is first
+    loss.refresh()
+    assert edited.id not in loss.overlays
+
+
+def test_curves_are_complete_with_every_dock_hidden(qtbot, window):
+    win = window("spiral")
+    for dock in win.docks:
+        dock.hide()
+    s = win.session
+    with qtbot.waitSignal(s.playing_changed, timeout=10000):
+        win.toggle_play()
+    qtbot.waitUntil(lambda: s.n_steps >= 5 * s.engine.batches_per_epoch, timeout=20000)
+    win.toggle_play()
+    per = s.run.eval_every
+    recorded = [p.step for p in s.eval_points]
+    assert recorded == list(range(per, s.n_steps + 1, per))
+    loss = next(d for d in win.docks if isinstance(d, LossDock))
+    loss.show()
+    loss.raise_()
+    loss.refresh()
+    tx, _ = loss.train_curve.getData()
+    assert list(tx) == recorded
+
+
+def test_unsaved_runs_ask_before_they_could_be_lost(qtbot, window, tmp_path, monkeypatch):
+    win = window()
+    s = win.session
+    asked = []
+
+    def answer(reply):
+        def ask(doing):
+            asked.append(doing)
+            return reply
+
+        return ask
+
+    assert win.open_network("two-two-two")  # nothing trained yet: no question
+    assert not asked
+    s._train_to(10)
+    win.ask_unsaved = answer("cancel")
+    assert not win.open_network("xor")
+    assert s.n_steps == 10 and asked == ["open another network"]
+    win.autosave_now()
+    assert autosave_path().exists()
+    win.close()  # Cancel keeps the window and the autosave
+    assert win.isVisible() and autosave_path().exists()
+    target = tmp_path / "kept.nnviz"
+    win.save_session_dialog = lambda: win.save_session_to(target)
+    win.ask_unsaved = answer("save")
+    assert win.open_network("xor")
+    assert target.exists() and s.spec.name != "" and s.n_steps == 0
+    s._train_to(5)
+    win.ask_unsaved = answer("discard")
+    win.close()
+    assert not win.isVisible() and not autosave_path().exists()
+    assert asked[-1] == "quit"
