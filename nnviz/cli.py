@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from nnviz._version import __version__
 
 MAX_TRACE_STEPS = 100_000
-COMMANDS = ("trace", "presets", "export")
+COMMANDS = ("trace", "presets", "export", "race")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -63,6 +63,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from nnviz.export_cli import run_export
 
             return run_export(args[1:])
+        if args and args[0] == "race":
+            from nnviz.race_cli import run_race
+
+            return run_race(args[1:])
         ns = _window_parser().parse_args(args)
         if ns.network:
             from nnviz.core.session_file import check_openable

@@ -119,7 +119,7 @@ class LossDock(Dock):
 
     def _overlay(self, per_epoch: bool) -> None:
         """Faint batch-loss curves of the runs ticked in the Runs dock, each in its colour."""
-        from nnviz.gui.runs_panel import run_colour
+        from nnviz.render.race import run_colour
 
         s = self.session
         runs = {run.id: run for run in s.compared_runs()}

@@ -293,6 +293,8 @@ class MainWindow(QMainWindow):
             self.act_reset,
         ):
             run.addAction(act)
+        run.addSeparator()
+        run.addAction("Race…", self.race_dialog)
         help_menu = mb.addMenu("&Help")
         help_menu.addAction(self.act_keys)
         help_menu.addAction(self.act_about)
@@ -390,6 +392,53 @@ class MainWindow(QMainWindow):
         """A new run from the initial weights (the runs so far stay; undo goes back)."""
         s = self.session
         make_run(self.undo_stack, s, "Restart from the initial weights", s.reset)
+
+    def ask_race(self) -> str | None:
+        """Which comparison to race ("optimizers", "rates", "activations"), or None. Tests
+        patch this one call."""
+        from PySide6.QtWidgets import QInputDialog
+
+        texts = {
+            "SGD, momentum and Adam": "optimizers",
+            "three learning rates (η/10, η, 10η)": "rates",
+            "hidden activations: sigmoid, tanh, ReLU": "activations",
+        }
+        text, ok = QInputDialog.getItem(
+            self,
+            "Race",
+            "Train from the same initial weights, side by side:",
+            list(texts),
+            0,
+            False,
+        )
+        return texts[text] if ok else None
+
+    def race_dialog(self) -> None:
+        compare = self.ask_race()
+        if compare is not None:
+            self.start_race(compare)
+
+    def start_race(self, compare: str):
+        """Lanes made from the shown run's settings, each from the first run's initial weights,
+        trained together in a race window; they are runs of the session like any other."""
+        from nnviz.core.race import start_race, variants
+        from nnviz.gui.race_view import RaceWindow
+
+        s = self.session
+        s.pause()
+        try:
+            runs = start_race(s.runs, variants(s.spec, compare))
+        except NnvizError as exc:
+            self.show_error("Cannot start a race", str(exc))
+            return None
+        s.dirty = True
+        for run in runs:
+            s.set_compared(run, True)
+        s.runs_changed.emit()
+        self.race_window = RaceWindow(s, runs, self.view.theme)
+        self.race_window.resize(1400, 860)
+        self.race_window.show()
+        return self.race_window
 
     def ask_unsaved(self, doing: str) -> str:
         """Save, Discard or Cancel before ``doing`` ("open another network", "quit") loses

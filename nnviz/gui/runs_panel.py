@@ -21,23 +21,9 @@ from PySide6.QtWidgets import (
 from nnviz.core.numfmt import fmt
 from nnviz.core.runs import Run
 from nnviz.gui.session import Session
+from nnviz.render.race import run_colour
 
-RUN_COLOURS = [
-    "#2166ac",
-    "#c25a00",
-    "#1a7f37",
-    "#8250df",
-    "#d1008f",
-    "#00a3a3",
-    "#b8860b",
-    "#6e7781",
-]
 COLUMNS = ("run", "from", "what changed", "steps", "last loss")
-
-
-def run_colour(run: Run) -> str:
-    """The colour a run has everywhere (runs panel, loss overlays, races)."""
-    return RUN_COLOURS[(run.id - 1) % len(RUN_COLOURS)]
 
 
 def origin_text(run: Run) -> str:
