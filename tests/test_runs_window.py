@@ -137,3 +137,65 @@ def test_unsaved_runs_ask_before_they_could_be_lost(qtbot, window, tmp_path, mon
     win.close()
     assert not win.isVisible() and not autosave_path().exists()
     assert asked[-1] == "quit"
+
+
+def _csv_network(folder):
+    import json
+    import shutil
+    from pathlib import Path
+
+    folder.mkdir(parents=True)
+    shutil.copy(Path(__file__).parent / "data" / "iris_small.csv", folder / "iris.csv")
+    net = {
+        "nnviz": 1,
+        "layers": [4, 5, 3],
+        "activations": ["tanh", "softmax"],
+        "loss": "cross_entropy",
+        "optimizer": {"name": "sgd", "lr": 0.3},
+        "init": {"scheme": "xavier", "seed": 3},
+        "data": {"csv": "iris.csv", "test_fraction": 0.2, "seed": 1, "standardize": True},
+        "batch_size": 4,
+    }
+    (folder / "iris-net.json").write_text(json.dumps(net))
+    return folder / "iris-net.json"
+
+
+@pytest.mark.parametrize("where", ["beside", "elsewhere"])
+def test_three_runs_with_csv_data_reopen_on_another_path(qtbot, window, tmp_path, where):
+    import shutil
+
+    net = _csv_network(tmp_path / "course")
+    win = window()
+    assert win.open_network(str(net))
+    s = win.session
+    s._train_to(12)
+    s.goto_step(6, 0)
+    win.set_value(Selection("edge", 0, 1, 2), 0.4)
+    s._train_to(15)
+    spec = s.runs.current.lineage()[-1].spec
+    win.apply_spec(spec.with_changes(optimizer=spec.optimizer.__class__("adam", 0.01)))
+    s._train_to(20)
+    runs = [(r.name, r.history.losses().copy()) for _, r in s.runs.ordered()]
+    if where == "beside":  # saved beside its CSV: a path; the whole folder is moved
+        assert win.save_session_to(tmp_path / "course" / "lesson.nnviz")
+        moved = shutil.copytree(tmp_path / "course", tmp_path / "classmate" / "course")
+        (tmp_path / "course" / "iris.csv").unlink()  # the original is gone
+        target = moved / "lesson.nnviz"
+        assert '"csv": "iris.csv"' in target.read_text()
+    else:  # saved elsewhere: the data goes into the file, which opens anywhere
+        assert (
+            win.save_session_to(tmp_path / "out" / "lesson.nnviz")
+            if (tmp_path / "out").mkdir() is None
+            else False
+        )
+        target = tmp_path / "classmate" / "lesson.nnviz"
+        target.parent.mkdir()
+        shutil.copy(tmp_path / "out" / "lesson.nnviz", target)
+        shutil.rmtree(tmp_path / "course")
+        assert '"csv"' not in target.read_text()
+    other = window()
+    assert other.open_network(str(target)), other.errors
+    again = [(r.name, r.history.losses()) for _, r in other.session.runs.ordered()]
+    assert [n for n, _ in again] == [n for n, _ in runs]
+    for (_, a), (_, b) in zip(runs, again, strict=True):
+        np.testing.assert_array_equal(a, b)

@@ -15,6 +15,7 @@ weights are the parent's weights at S, counted from step 0. No Qt.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -356,12 +357,23 @@ def replay_runs(data: SessionData, base_dir: Path | None = None) -> RunTree:
     return tree
 
 
-def session_data(tree: RunTree, step: int, phase: int, view: dict) -> SessionData:
+def session_data(
+    tree: RunTree,
+    step: int,
+    phase: int,
+    view: dict,
+    *,
+    folder: Path | None = None,
+    embed: bool | None = None,
+) -> SessionData:
     """What a session file holds: every run (a first run and another shape with their initial
-    weights), the run shown and its position, the view."""
+    weights), the run shown and its position, the view. A CSV file a run reads is named
+    relative to ``folder`` (where the session file goes) when it lies in that folder or below,
+    else (or with ``embed``) its data is written into the file, so the session opens anywhere,
+    on a classmate's machine too; ``embed=False`` keeps a path in every case."""
     runs = []
     for _, run in tree.ordered():
-        spec = run.spec
+        spec = _portable(run, tree.base_dir, folder, embed)
         if run.how in ("start", "reshape"):
             ws, bs = run.history.parameters_after(0)
             spec = spec.with_changes(weights=tuple(ws), biases=tuple(bs))
@@ -381,3 +393,35 @@ def session_data(tree: RunTree, step: int, phase: int, view: dict) -> SessionDat
         )
     first = runs[0]
     return SessionData(first.spec, first.n_steps, step, phase, [], view, runs, tree.current.id)
+
+
+def _portable(
+    run: Run, base_dir: Path | None, folder: Path | None, embed: bool | None
+) -> NetworkSpec:
+    """The run's settings with its CSV data named from ``folder``, or embedded."""
+    data = run.spec.data
+    if "csv" not in data or folder is None and not embed:
+        return run.spec
+    source = Path(data["csv"])
+    if not source.is_absolute():
+        source = (base_dir or Path.cwd()) / source
+    source = Path(os.path.abspath(source))
+    if embed is not True and folder is not None:
+        rel = os.path.relpath(source, os.path.abspath(folder))
+        if embed is False or not rel.startswith(".."):
+            return run.spec.with_changes(data={**data, "csv": Path(rel).as_posix()})
+    return run.spec.with_changes(data=inline_data(run.engine.dataset))
+
+
+def inline_data(ds) -> dict:
+    """A data set as a network file's inline data: the numbers the network sees (standardised
+    where the CSV was), the training and test rows as split, the names."""
+    out: dict = {
+        "inputs": ds.x_train.tolist(),
+        "targets": ds.t_train.tolist(),
+        "input_names": list(ds.input_names),
+        "target_names": list(ds.target_names),
+    }
+    if ds.n_test:
+        out["test"] = {"inputs": ds.x_test.tolist(), "targets": ds.t_test.tolist()}
+    return out

@@ -162,6 +162,12 @@ class MainWindow(QMainWindow):
         self.act_save_session_as = self._action(
             "Save session as…", self.save_session_dialog, ("Ctrl+Shift+S",)
         )
+        self.act_save_with_data = self._action(
+            "Save session with its data…",
+            lambda: self.save_session_dialog(embed=True),
+            (),
+            "A session file that holds its CSV data too, to send to a classmate",
+        )
         self.act_save = self._action("Save network as…", self.save_network_dialog)
         self.act_export = self._action(
             "Export view as image…", self.export_image_dialog, ("Ctrl+E",)
@@ -247,6 +253,7 @@ class MainWindow(QMainWindow):
         self.recent_menu = file.addMenu("Open recent")
         file.addAction(self.act_save_session)
         file.addAction(self.act_save_session_as)
+        file.addAction(self.act_save_with_data)
         file.addAction(self.act_save)
         file.addSeparator()
         file.addAction(self.act_export_trace)
@@ -644,7 +651,7 @@ class MainWindow(QMainWindow):
         else:
             self.save_session_to(self.session_path)
 
-    def save_session_dialog(self) -> None:
+    def save_session_dialog(self, embed: bool | None = None) -> None:
         path, _ = QFileDialog.getSaveFileName(
             self,
             "Save session as",
@@ -653,14 +660,16 @@ class MainWindow(QMainWindow):
         )
         if path:
             path = Path(path)
-            self.save_session_to(path if path.suffix else path.with_suffix(".nnviz"))
+            self.save_session_to(path if path.suffix else path.with_suffix(".nnviz"), embed)
 
-    def save_session_to(self, path: Path) -> bool:
-        """Write the session atomically; a failure leaves any earlier file as it was."""
+    def save_session_to(self, path: Path, embed: bool | None = None) -> bool:
+        """Write the session atomically; a failure leaves any earlier file as it was. CSV data
+        outside the session's folder (or all, with ``embed``) goes into the file."""
         from nnviz.core import session_file
 
         try:
-            session_file.save(self.session.to_session_data(self._view_state()), path)
+            data = self.session.to_session_data(self._view_state(), Path(path).parent, embed)
+            session_file.save(data, path)
         except (OSError, NnvizError) as exc:
             self.show_error("Cannot save", _write_failure(path, exc))
             return False
@@ -826,7 +835,8 @@ class MainWindow(QMainWindow):
         path = autosave_path()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            session_file.save(self.session.to_session_data(self._view_state()), path)
+            data = self.session.to_session_data(self._view_state(), embed=True)  # anywhere
+            session_file.save(data, path)
         except (OSError, NnvizError) as exc:
             self.statusBar().showMessage(f"Autosave failed: {_write_failure(path, exc)}", 10000)
             return False

@@ -452,9 +452,14 @@ class Session(QObject):
         return self.engine if self.step == self.n_steps else self.history.engine_after(self.step)
 
     # ----- session files --------------------------------------------------------------------
-    def to_session_data(self, view: dict | None = None) -> SessionData:
-        """What a session file holds: every run, the run and position shown, the view."""
-        return session_data(self.runs, self.step, self.phase, view or {})
+    def to_session_data(
+        self, view: dict | None = None, folder: Path | None = None, embed: bool | None = None
+    ) -> SessionData:
+        """What a session file (going into ``folder``) holds: every run, the run and position
+        shown, the view; CSV data named from that folder, or embedded (see runs.session_data)."""
+        return session_data(
+            self.runs, self.step, self.phase, view or {}, folder=folder, embed=embed
+        )
 
     def open_session(self, data: SessionData, base_dir: Path | None, source: str) -> None:
         """Replay a saved session: the same runs, the same steps, the same position."""
