@@ -183,11 +183,8 @@ def test_three_runs_with_csv_data_reopen_on_another_path(qtbot, window, tmp_path
         target = moved / "lesson.nnviz"
         assert '"csv": "iris.csv"' in target.read_text()
     else:  # saved elsewhere: the data goes into the file, which opens anywhere
-        assert (
-            win.save_session_to(tmp_path / "out" / "lesson.nnviz")
-            if (tmp_path / "out").mkdir() is None
-            else False
-        )
+        (tmp_path / "out").mkdir()
+        assert win.save_session_to(tmp_path / "out" / "lesson.nnviz")
         target = tmp_path / "classmate" / "lesson.nnviz"
         target.parent.mkdir()
         shutil.copy(tmp_path / "out" / "lesson.nnviz", target)
