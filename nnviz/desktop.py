@@ -47,12 +47,15 @@ def launcher_command() -> list[str]:
     for path in candidates:
         if path.is_file() and os.access(path, os.X_OK) and _is_ours(path):
             return [str(path)]
-    return [str(Path(sys.executable).resolve()), "-m", "nnviz"]
+    # not resolved: a virtual environment's python is a link to the base interpreter, which
+    # would not see the environment's packages
+    return [os.path.abspath(sys.executable), "-m", "nnviz"]
 
 
 def _is_ours(script: Path) -> bool:
-    """A script is this installation's when its first line names this interpreter (pip writes
-    the interpreter's path there); another environment's ``nnviz`` would start other code."""
+    """A script is this installation's when its first line names an interpreter in this
+    interpreter's folder (pip writes the path there); another environment's ``nnviz`` would
+    start other code."""
     try:
         with script.open("rb") as f:
             first = f.readline(4096).decode("utf-8", "replace")
@@ -61,8 +64,10 @@ def _is_ours(script: Path) -> bool:
     if not first.startswith("#!"):
         return True  # a compiled launcher: it sits in this environment's scripts folder
     named = first[2:].strip().split()[0] if first[2:].strip() else ""
-    try:
-        return bool(named) and Path(named).resolve() == Path(sys.executable).resolve()
+    try:  # the same bin folder (an environment's python links to a base interpreter shared
+        # by every environment made from it, so the interpreters themselves cannot tell)
+        here = Path(os.path.abspath(sys.executable)).parent.resolve()
+        return bool(named) and Path(named).parent.resolve() == here
     except OSError:
         return False
 
