@@ -295,3 +295,25 @@ def test_a_bad_file_from_a_launcher_shows_a_dialog_and_exits_2(qtbot, qapp, tmp_
     assert main([str(bad)]) == 2
     assert len(seen) == 1 and "lesson.nnviz" in seen[0]
     assert err.getvalue().count("\n") == 1 and "lesson.nnviz" in err.getvalue()
+
+
+def test_a_document_opened_from_the_desktop_while_running_opens_in_the_window(
+    qtbot, qapp, tmp_path
+):
+    from PySide6.QtCore import QSettings
+    from PySide6.QtGui import QFileOpenEvent
+
+    from nnviz.core.netfile import load
+    from nnviz.gui.main_window import MainWindow
+    from nnviz.gui.session import Session
+    from nnviz.resources_path import resource
+
+    spec, base = load("xor")
+    w = MainWindow(
+        Session(spec, base, "xor"), QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    )
+    qtbot.addWidget(w)
+    app_mod.open_files_from_desktop(qapp, w)
+    preset = resource("presets", "two-two-two.json")
+    qapp.sendEvent(qapp, QFileOpenEvent(str(preset)))
+    assert list(w.session.spec.layers) == [2, 2, 2]

@@ -42,6 +42,7 @@ def run_app(network: str | None = None, argv: list[str] | None = None) -> int:
         window = MainWindow(Session(spec, base, "xor"), settings)
         if os.environ.get("NNVIZ_STARTUP_PROBE"):
             _quit_after_first_paint(window.canvas)
+        open_files_from_desktop(app, window)
         window.show()
         if not window.restore_autosave() and network:
             window.open_network(network)
@@ -165,6 +166,23 @@ def show_error_dialog(message: str, detail: str | None = None) -> None:
     if detail:
         box.setDetailedText(detail)
     box.exec()
+
+
+def open_files_from_desktop(app, window) -> None:
+    """Open the files the desktop hands a running nnviz (macOS sends a file-open event when a
+    document is opened from the Finder while the app runs; the first one arrives as the file
+    argument)."""
+    from PySide6.QtCore import QEvent, QObject
+
+    class FileOpen(QObject):
+        def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt name)
+            if event.type() == QEvent.Type.FileOpen and event.file():
+                window.open_network(event.file())
+                return True
+            return False
+
+    window._file_open_filter = FileOpen(window)
+    app.installEventFilter(window._file_open_filter)
 
 
 def settle_heap() -> None:
