@@ -30,7 +30,18 @@ def _window_parser() -> argparse.ArgumentParser:
         epilog="Headless commands: nnviz trace … , nnviz presets (see `nnviz trace --help`).",
     )
     p.add_argument("network", nargs="?", help="network file (.json) or preset name; default xor")
-    p.add_argument("--version", action="version", version=f"nnviz {__version__}")
+    p.add_argument("--version", action="store_true", help="print the version and exit")
+    p.add_argument(
+        "--verbose", action="store_true", help="with --version: PyTorch, Qt, the training kernel"
+    )
+    p.add_argument(
+        "--install-desktop",
+        action="store_true",
+        help="install the launcher, icons, .nnviz file type and metadata for this user (Linux)",
+    )
+    p.add_argument(
+        "--uninstall-desktop", action="store_true", help="remove what --install-desktop installed"
+    )
     return p
 
 
@@ -68,13 +79,33 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_race(args[1:])
         ns = _window_parser().parse_args(args)
+        if ns.version:
+            from nnviz.about import version_line, version_report
+
+            print(version_report() if ns.verbose else version_line())
+            return 0
+        if ns.install_desktop or ns.uninstall_desktop:
+            from nnviz import desktop
+
+            return desktop.install() if ns.install_desktop else desktop.uninstall()
+        from nnviz.gui import app
+
         if ns.network:
+            from nnviz.core.errors import NnvizError
             from nnviz.core.session_file import check_openable
 
-            check_openable(ns.network)  # a bad file is reported here, before any window opens
-        from nnviz.gui.app import run_app
-
-        return run_app(ns.network)
+            try:
+                check_openable(ns.network)  # a bad file is reported here, before any window opens
+            except NnvizError as exc:
+                print(f"nnviz: {exc}", file=sys.stderr)
+                if app.wants_dialog():  # started from a launcher: nobody reads stderr
+                    app.show_error_dialog(str(exc))
+                return 2
+        problem = app.display_problem()
+        if problem:
+            print(f"nnviz: {problem}", file=sys.stderr)
+            return 2
+        return app.run_app(ns.network)
     except KeyboardInterrupt:
         print("nnviz: interrupted", file=sys.stderr)
         return 130
