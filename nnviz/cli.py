@@ -31,7 +31,16 @@ def _window_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("network", nargs="?", help="network file (.json) or preset name; default xor")
     p.add_argument("--version", action="version", version=f"nnviz {__version__}")
+    add_outside_flag(p)
     return p
+
+
+def add_outside_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--allow-outside-data",
+        action="store_true",
+        help="read a data (CSV) file the network file names outside its own folder",
+    )
 
 
 def _trace_parser() -> argparse.ArgumentParser:
@@ -43,6 +52,7 @@ def _trace_parser() -> argparse.ArgumentParser:
     p.add_argument("--device", choices=("cpu", "cuda", "auto"), help="override the file's device")
     p.add_argument("--dtype", choices=("float32", "float64"), help="override the file's dtype")
     p.add_argument("--json", required=True, metavar="OUT", help="output file, or - for stdout")
+    add_outside_flag(p)
     return p
 
 
@@ -70,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             check_openable(ns.network)  # a bad file is reported here, before any window opens
         from nnviz.gui.app import run_app
 
-        return run_app(ns.network)
+        return run_app(ns.network, allow_outside_data=ns.allow_outside_data)
     except KeyboardInterrupt:
         print("nnviz: interrupted", file=sys.stderr)
         return 130
@@ -120,6 +130,7 @@ def _trace(ns: argparse.Namespace) -> int:
 
     spec, base = load(ns.network)
     engine = headless_engine(spec, base, ns)
+    check_trace_size(engine, ns.steps, ns.network, "the trace's JSON")
     head = {
         "nnviz": __version__,
         "network": to_dict(spec),
@@ -138,6 +149,30 @@ def _trace(ns: argparse.Namespace) -> int:
     return 0
 
 
+def check_trace_size(engine, steps: int, where: str, what: str) -> None:
+    """Refuse a trace whose JSON would not fit the budgets: one step encoded at a time (memory)
+    and all of them written (TRACE_MAX_OUTPUT_BYTES), both estimated from the sizes."""
+    from nnviz.core.errors import BudgetError
+    from nnviz.core.limits import (
+        TRACE_MAX_OUTPUT_BYTES,
+        check_memory,
+        json_step_bytes,
+        size_text,
+        trace_output_bytes,
+    )
+
+    layers = engine.spec.layers
+    batch = min(engine.spec.batch_size, max(engine.dataset.n_train, 1))
+    check_memory(engine.needed_bytes() + json_step_bytes(layers, batch), f"{what}, one step", where)
+    out = trace_output_bytes(layers, batch, steps)
+    if out > TRACE_MAX_OUTPUT_BYTES:
+        raise BudgetError(
+            f"{what} for {steps:,} steps would be about {size_text(out)}, more than the limit "
+            f"of {size_text(TRACE_MAX_OUTPUT_BYTES)}; ask for fewer steps",
+            where,
+        )
+
+
 def headless_engine(spec, base, ns: argparse.Namespace):
     """The engine for a command-line run: data errors name the network file, device notes go
     to stderr."""
@@ -146,7 +181,13 @@ def headless_engine(spec, base, ns: argparse.Namespace):
     from nnviz.core.netfile import in_file, resolve
 
     try:
-        engine = Engine(spec, base_dir=base, device=ns.device, dtype=ns.dtype)
+        engine = Engine(
+            spec,
+            base_dir=base,
+            device=ns.device,
+            dtype=ns.dtype,
+            allow_outside_data=getattr(ns, "allow_outside_data", False),
+        )
     except NnvizError as exc:
         raise in_file(exc, str(resolve(ns.network))) from None
     for note in engine.notes:

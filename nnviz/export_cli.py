@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 from pathlib import Path
 
 from nnviz.core.errors import NnvizError
 from nnviz.core.numfmt import DEFAULT_DIGITS, MAX_DIGITS, MIN_DIGITS
-from nnviz.core.output import write_json
+from nnviz.core.output import open_output
 
 FORMATS = ("png", "svg", "pdf", "gif")
 THEME_NAMES = ("light", "dark", "lecture-light", "lecture-dark")
@@ -60,6 +61,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="write into a non-empty output folder")
     p.add_argument("--device", choices=("cpu", "cuda", "auto"))
     p.add_argument("--dtype", choices=("float32", "float64"))
+    from nnviz.cli import add_outside_flag
+
+    add_outside_flag(p)
     return p
 
 
@@ -87,6 +91,28 @@ def _neuron(text: str | None, sizes: tuple[int, ...]) -> tuple[int, int] | None:
     if not 1 <= i <= sizes[layer]:
         raise NnvizError(f"--neuron: layer {layer} has {sizes[layer]} neurons, found {i}")
     return layer, i - 1
+
+
+def _check_export_size(engine, ns: argparse.Namespace, width: int, height: int, where: str) -> None:
+    """Refuse an export whose traces, frames or trace.json would exceed the budgets (estimated
+    from the sizes, before the first step): every step's trace is kept, a GIF keeps every
+    frame, trace.json is written one step at a time."""
+    from nnviz.cli import check_trace_size
+    from nnviz.core.limits import check_memory, trace_record_bytes
+
+    check_trace_size(engine, ns.steps, where, "trace.json")
+    layers = engine.spec.layers
+    batch = min(engine.spec.batch_size, max(engine.dataset.n_train, 1))
+    phases = 1 if ns.phases == "update" else 2 * len(layers)
+    frames = ns.steps * phases
+    image = width * height * 4 * 4  # the image, its RGB copy, encoding
+    held = frames * width * height * 4 if ns.format == "gif" else 0
+    traces = ns.steps * trace_record_bytes(layers, batch)
+    check_memory(
+        engine.needed_bytes() + traces + image + held,
+        f"exporting {frames:,} {ns.format.upper()} frames of {width}x{height}",
+        where,
+    )
 
 
 def run_export(argv: list[str]) -> int:
@@ -117,6 +143,7 @@ def run_export(argv: list[str]) -> int:
     from nnviz.render.trace_pages import export_trace
 
     engine = headless_engine(spec, base, ns)
+    _check_export_size(engine, ns, width, height, str(ns.network))
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -140,13 +167,16 @@ def run_export(argv: list[str]) -> int:
         transparent=ns.transparent,
         png_quality=ns.png_quality,
     )
-    doc = {
+    head = {
         "network": spec.to_json(),
         "device": str(engine.device),
         "dtype": engine.dtype_name,
         "files": [p.name for p in written],
-        "steps": [t.to_json() for t in traces],
     }
-    write_json(out / "trace.json", doc, indent=None, follow_links=False)
+    with open_output(out / "trace.json", follow_links=False) as f:  # one step at a time
+        f.write(json.dumps(head, allow_nan=False)[:-1].encode() + b', "steps": [')
+        for k, t in enumerate(traces):
+            f.write(((", " if k else "") + json.dumps(t.to_json(), allow_nan=False)).encode())
+        f.write(b"]}\n")
     print(f"wrote {len(written)} {ns.format.upper()} file(s) and trace.json to {out}")
     return 0

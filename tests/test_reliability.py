@@ -40,6 +40,7 @@ def test_autosave_and_restore_after_a_crash(qtbot, tmp_path):
     asked = []
     again.offer_restore = lambda path: asked.append(path) or True
     assert again.restore_autosave()
+    qtbot.waitUntil(lambda: not again.session.replaying)  # replayed in the background
     assert asked and again.session.n_steps == 9 and again.session.step == 6
     np.testing.assert_array_equal(again.session.history.losses(), losses)
 

@@ -13,6 +13,7 @@ from collections import OrderedDict
 import numpy as np
 
 from nnviz.core.engine import Engine, EngineState
+from nnviz.core.limits import TRACE_CACHE_BYTES, trace_record_bytes
 from nnviz.core.trace import StepTrace
 
 DEFAULT_KEYFRAME_BUDGET = 256 * 2**20
@@ -40,7 +41,9 @@ class History:
         keyframe_every: int | None = None,
     ) -> None:
         self.engine = engine
-        self.cache_size = cache_size
+        batch = min(engine.spec.batch_size, max(engine.dataset.n_train, 1))
+        per_trace = trace_record_bytes(engine.spec.layers, batch)
+        self.cache_size = min(cache_size, max(2, TRACE_CACHE_BYTES // per_trace))
         self.keyframe_every = keyframe_every or default_keyframe_spacing(engine)
         self.keyframe_budget = keyframe_budget
         self._losses = np.empty(1024, dtype=np.float64)

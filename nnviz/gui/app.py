@@ -13,8 +13,11 @@ import sys
 import traceback
 
 
-def run_app(network: str | None = None, argv: list[str] | None = None) -> int:
-    """Open the explorer window on a network file or preset (default ``xor``); run until closed."""
+def run_app(
+    network: str | None = None, argv: list[str] | None = None, allow_outside_data: bool = False
+) -> int:
+    """Open the explorer window on a network file or preset (default ``xor``); run until closed.
+    ``allow_outside_data`` (--allow-outside-data) reads its CSV file without asking."""
     try:
         from PySide6.QtCore import QSettings
         from PySide6.QtGui import QIcon
@@ -42,7 +45,7 @@ def run_app(network: str | None = None, argv: list[str] | None = None) -> int:
             _quit_after_first_paint(window.canvas)
         window.show()
         if not window.restore_autosave() and network:
-            window.open_network(network)
+            window.open_network(network, allow_outside_data)
         settle_heap()
     except Exception as exc:  # start-up failed: say so in a dialog, not only on a terminal
         _startup_error(exc)

@@ -494,7 +494,7 @@ class MainWindow(QMainWindow):
         ):
             return False
         try:
-            s.load(spec, s.base_dir, s.source)
+            s.load(spec, s.base_dir, s.source, True)  # the data file is the user's own choice
         except NnvizError as exc:
             self.show_error("Cannot apply", str(exc))
             return False
@@ -528,27 +528,21 @@ class MainWindow(QMainWindow):
         if path:
             self.open_network(path)
 
-    def open_network(self, name_or_path: str) -> bool:
+    def open_network(self, name_or_path: str, allow_outside_data: bool = False) -> bool:
         """Open a network file, a session file or a preset; on bad input show a dialog and keep
-        the current session untouched."""
-        from nnviz.core import session_file
-        from nnviz.core.netfile import read_json, resolve
+        the current session untouched. A data file outside the network file's folder is read
+        only after the user agrees; a session replays in the background with progress."""
+        from nnviz.core.errors import OutsideDataError
+        from nnviz.core.netfile import in_file
 
         try:
-            path = resolve(name_or_path)
-            doc = read_json(path)
-            if session_file.is_session(doc):
-                data = session_file.from_json(doc, where=path.name)
-                self.session.open_session(data, path.resolve().parent, str(path))
-                self.session_path = path
-                self._apply_view(data.view)
-            else:
-                spec, base = load(name_or_path)
-                self.session.load(spec, base, name_or_path)
-                self.session_path = None
+            try:
+                self._open(name_or_path, allow_outside_data)
+            except OutsideDataError as exc:
+                if allow_outside_data or not self.confirm_outside_data(exc.path):
+                    raise
+                self._open(name_or_path, True)
         except NnvizError as exc:
-            from nnviz.core.netfile import in_file
-
             self.show_error("Cannot open", str(in_file(exc, name_or_path)))
             return False
         if Path(name_or_path).suffix in (".json", ".nnviz"):
@@ -556,6 +550,70 @@ class MainWindow(QMainWindow):
             self.settings.setValue("last_dir", str(Path(name_or_path).resolve().parent))
         self.settings.setValue("last_file", name_or_path)
         return True
+
+    def _open(self, name_or_path: str, allow_outside: bool) -> None:
+        from nnviz.core import session_file
+        from nnviz.core.netfile import read_json, resolve
+
+        path = resolve(name_or_path)
+        doc = read_json(path)
+        if session_file.is_session(doc):
+            data = session_file.from_json(doc, where=path.name)
+            self.session.open_session(
+                data, path.resolve().parent, str(path), allow_outside, background=True
+            )
+            self.session_path = path
+            self._apply_view(data.view)
+            self._show_replay_progress()
+        else:
+            spec, base = load(name_or_path)
+            self.session.load(spec, base, name_or_path, allow_outside)
+            self.session_path = None
+
+    def confirm_outside_data(self, path: str) -> bool:
+        """Ask before a network file reads a data file outside its folder (tests patch this)."""
+        from nnviz.core.errors import printable
+
+        answer = QMessageBox.question(
+            self,
+            "Data file outside the network's folder",
+            f"This network file reads its data from\n\n{printable(path, 200, keep_end=True)}\n\n"
+            "which is outside the network file's own folder. Read it only if you trust where "
+            "the network file came from. Read it?",
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _show_replay_progress(self) -> None:
+        """A progress dialog with Cancel while a session replays in the background."""
+        from PySide6.QtWidgets import QProgressDialog
+
+        s = self.session
+        if not s.replaying:
+            return
+        total = s._replay.data.n_steps
+        scale = max(1, -(-total // 1_000_000))  # QProgressDialog counts in int
+        progress = QProgressDialog("Replaying the session…", "Cancel", 0, total // scale, self)
+        progress.setWindowTitle("Open session")
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(400)
+        progress.setAutoReset(False)
+        progress.setAutoClose(False)
+        progress.canceled.connect(s.cancel_replay)
+
+        def update(done: int, _total: int) -> None:
+            progress.setValue(done // scale)
+
+        def finished(_complete: bool) -> None:
+            s.replay_progress.disconnect(update)
+            s.replay_finished.disconnect(finished)
+            progress.canceled.disconnect(s.cancel_replay)
+            progress.reset()
+            progress.deleteLater()
+            self.replay_dialog = None
+
+        s.replay_progress.connect(update)
+        s.replay_finished.connect(finished)
+        self.replay_dialog = progress
 
     def save_session(self) -> None:
         if getattr(self, "session_path", None) is None:
@@ -579,7 +637,8 @@ class MainWindow(QMainWindow):
         from nnviz.core import session_file
 
         try:
-            session_file.save(self.session.to_session_data(self._view_state()), path)
+            data = self.session.to_session_data(self._view_state(), folder=path.parent)
+            session_file.save(data, path)
         except (OSError, NnvizError) as exc:
             self.show_error("Cannot save", _write_failure(path, exc))
             return False
@@ -614,11 +673,17 @@ class MainWindow(QMainWindow):
 
     def save_network(self, path: Path) -> None:
         """Save the network with the weights shown now, keeping its data and settings."""
+        from nnviz.core.csv_data import rebase_data
         from nnviz.core.netfile import save
 
-        ws, bs = self.session.parameters()
-        spec = self.session.spec.with_changes(weights=tuple(ws), biases=tuple(bs))
+        s = self.session
+        ws, bs = s.parameters()
         try:
+            spec = s.spec.with_changes(
+                weights=tuple(ws),
+                biases=tuple(bs),
+                data=rebase_data(s.spec.data, s.base_dir, path.parent),
+            )
             save(spec, path)
         except (OSError, NnvizError) as exc:
             self.show_error("Cannot save", _write_failure(path, exc))
@@ -746,12 +811,13 @@ class MainWindow(QMainWindow):
         from nnviz.core import session_file
         from nnviz.gui.autosave import autosave_path
 
-        if not self.session.n_steps and not self.session.edits:
+        if (not self.session.n_steps and not self.session.edits) or self.session.replaying:
             return False
         path = autosave_path()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            session_file.save(self.session.to_session_data(self._view_state()), path)
+            data = self.session.to_session_data(self._view_state(), folder=path.parent)
+            session_file.save(data, path)
         except (OSError, NnvizError) as exc:
             self.statusBar().showMessage(f"Autosave failed: {_write_failure(path, exc)}", 10000)
             return False
@@ -773,7 +839,8 @@ class MainWindow(QMainWindow):
         path = pending_autosave()
         if path is None:
             return False
-        restored = self.offer_restore(path) and self.open_network(str(path))
+        # the autosave is nnviz's own file in the app-data folder: its data path is absolute
+        restored = self.offer_restore(path) and self.open_network(str(path), True)
         if restored:
             self.session_path = None  # saving asks for a real file name
         else:

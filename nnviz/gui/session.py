@@ -23,6 +23,7 @@ from nnviz.core.trace import StepTrace
 from nnviz.gui.pacing import PLAY_SLICE_S, Pacer
 from nnviz.gui.threads import view_threads
 
+REPLAY_SLICE_S = 0.03  # longest replay slice per timer tick
 SPEEDS = {"1 step/s": 1, "10 steps/s": 10, "100 steps/s": 100, "as fast as possible": 0}
 
 
@@ -51,11 +52,23 @@ class Session(QObject):
     playing_changed = Signal(bool)
     diverged = Signal(int)  # step at which NaN/Inf appeared
     message = Signal(str)  # a line for the status bar
+    replay_progress = Signal(int, int)  # steps replayed, steps to replay
+    replay_finished = Signal(bool)  # True: the whole session replayed; False: cancelled
 
-    def __init__(self, spec: NetworkSpec, base_dir: Path | None = None, source: str = "") -> None:
+    def __init__(
+        self,
+        spec: NetworkSpec,
+        base_dir: Path | None = None,
+        source: str = "",
+        allow_outside_data: bool = False,
+    ) -> None:
         super().__init__()
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._play_tick)
+        self._replay_timer = QTimer(self)
+        self._replay_timer.timeout.connect(self._replay_tick)
+        self._replay: _Replay | None = None
+        self.allow_outside_data = allow_outside_data
         self._pacer = Pacer()
         self._steps_per_second = 0
         self._credit = 0.0
@@ -66,10 +79,28 @@ class Session(QObject):
         self.load(spec, base_dir, source)
 
     # ----- network --------------------------------------------------------------------------
-    def load(self, spec: NetworkSpec, base_dir: Path | None = None, source: str = "") -> None:
-        """Open a network: a new engine and an empty history, showing the initial weights."""
+    def load(
+        self,
+        spec: NetworkSpec,
+        base_dir: Path | None = None,
+        source: str = "",
+        allow_outside_data: bool | None = None,
+    ) -> None:
+        """Open a network: a new engine and an empty history, showing the initial weights.
+
+        ``allow_outside_data`` lets its CSV file lie outside ``base_dir`` (the user confirmed
+        it); None keeps the session's choice."""
+        allow = self.allow_outside_data if allow_outside_data is None else allow_outside_data
+        engine = Engine(spec, base_dir=base_dir, allow_outside_data=allow)
+        self._install(engine, spec, base_dir, source, allow)
+
+    def _install(
+        self, engine: Engine, spec: NetworkSpec, base_dir: Path | None, source: str, allow: bool
+    ) -> None:
+        """Show a new engine (built and checked beforehand, so a failure changes nothing)."""
         self.pause()
-        engine = Engine(spec, base_dir=base_dir)  # fails before anything shown changes
+        self._stop_replay()
+        self.allow_outside_data = allow
         self.spec = spec
         self.base_dir = base_dir
         self.source = source
@@ -346,27 +377,107 @@ class Session(QObject):
         self.edits.append(edit)
 
     # ----- session files --------------------------------------------------------------------
-    def to_session_data(self, view: dict | None = None) -> SessionData:
-        """What a session file holds: the network with its initial weights, edits, position."""
+    def to_session_data(self, view: dict | None = None, folder: Path | None = None) -> SessionData:
+        """What a session file holds: the network with its initial weights, edits, position.
+
+        ``folder`` is where the file will be: a CSV path is rewritten to be found from there."""
+        from nnviz.core.csv_data import rebase_data
+
         ws, bs = self.history.parameters_after(0)
-        spec = self.spec.with_changes(weights=tuple(ws), biases=tuple(bs))
+        data = (
+            self.spec.data if folder is None else rebase_data(self.spec.data, self.base_dir, folder)
+        )
+        spec = self.spec.with_changes(weights=tuple(ws), biases=tuple(bs), data=data)
         return SessionData(spec, self.n_steps, self.step, self.phase, list(self.edits), view or {})
 
-    def open_session(self, data: SessionData, base_dir: Path | None, source: str) -> None:
-        """Replay a saved session: same network, same edits, same steps, same position."""
-        self.load(data.spec, base_dir, source)
-        done = 0
-        pending = list(data.edits)
+    def open_session(
+        self,
+        data: SessionData,
+        base_dir: Path | None,
+        source: str,
+        allow_outside_data: bool | None = None,
+        *,
+        background: bool = False,
+    ) -> None:
+        """Replay a saved session: same network, same edits, same steps, same position.
+
+        The replay's time is estimated first and refused beyond REPLAY_MAX_SECONDS (nothing
+        shown changes). With ``background`` it runs in short timer slices, so the window stays
+        responsive: ``replay_progress`` reports it, ``cancel_replay`` stops it where it is."""
+        from nnviz.core.limits import check_replay
+
+        allow = self.allow_outside_data if allow_outside_data is None else allow_outside_data
+        engine = Engine(data.spec, base_dir=base_dir, allow_outside_data=allow)
+        batch = min(data.spec.batch_size, max(engine.dataset.n_train, 1))
+        check_replay(data.spec.layers, batch, data.n_steps, Path(source).name or None)
+        self._install(engine, data.spec, base_dir, source, allow)
+        self._replay = _Replay(data, list(data.edits))
+        if background:
+            self._replay_timer.start(0)
+            self.replay_progress.emit(0, data.n_steps)
+        else:
+            while self._replay is not None:
+                self._replay_tick(budget_s=float("inf"))
+
+    @property
+    def replaying(self) -> bool:
+        return self._replay is not None
+
+    def cancel_replay(self) -> None:
+        """Stop a background replay: the steps replayed so far stay, shown at the last one."""
+        if self._replay is not None:
+            self._finish_replay(complete=False)
+
+    def _stop_replay(self) -> None:
+        self._replay_timer.stop()
+        self._replay = None
+
+    def _replay_tick(self, budget_s: float = REPLAY_SLICE_S) -> None:
+        """Replay for about ``budget_s`` seconds in chunks sized from the measured rate."""
+        r = self._replay
+        if r is None:
+            return
+        end = time.perf_counter() + budget_s
         while True:
-            while pending and pending[0].after_step == done:
-                self._apply_edit(pending.pop(0))
-            if done >= data.n_steps:
+            while r.pending and r.pending[0].after_step == r.done:
+                self._apply_edit(r.pending.pop(0))
+            if r.done >= r.data.n_steps:
+                self._finish_replay(complete=True)
+                return
+            target = min([r.data.n_steps] + [e.after_step for e in r.pending])
+            k = max(1, min(target - r.done, r.chunk))
+            t = time.perf_counter()
+            self.history.run(k)
+            spent = time.perf_counter() - t
+            r.done += k
+            r.chunk = max(1, min(1 << 20, int(k * 0.5 * budget_s / max(spent, 1e-6))))
+            if time.perf_counter() >= end:
                 break
-            target = min([data.n_steps] + [e.after_step for e in pending])
-            self.history.run(target - done)
-            done = target
+        self.replay_progress.emit(r.done, r.data.n_steps)
+
+    def _finish_replay(self, complete: bool) -> None:
+        r = self._replay
+        self._stop_replay()
         self.history_grew.emit(self.n_steps)
-        self.goto_step(data.step, data.phase)
+        if complete:
+            self.goto_step(r.data.step, r.data.phase)
+        else:
+            self.goto_step(min(r.data.step, self.n_steps), r.data.phase)
+            self.message.emit(
+                f"Replay cancelled after {self.n_steps:,} of {r.data.n_steps:,} steps"
+            )
+        self._check_finite()
+        self.replay_finished.emit(complete)
+
+
+@dataclass
+class _Replay:
+    """A session being replayed: its data, edits still to apply, steps done, chunk size."""
+
+    data: SessionData
+    pending: list[Edit]
+    done: int = 0
+    chunk: int = 1
 
 
 def _finite(x: float) -> bool:
