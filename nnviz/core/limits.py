@@ -34,6 +34,7 @@ CSV_MAX_LINE_CHARS = 1 * MIB  # bytes of one line (a cell: the csv module's 128 
 WEIGHTS_MAX_BYTES = 2 * GIB  # a .pt file, and the storage it declares
 TRACE_MAX_OUTPUT_BYTES = 1 * GIB  # the JSON `nnviz trace` would write
 REPLAY_MAX_SECONDS = 600.0  # estimated time to replay a session file's steps
+SESSION_MAX_EDITS = 100_000  # weight edits one session file may hold
 CHUNK_BYTES = 64 * MIB  # batches gathered for one call of the training kernel
 TRACE_CACHE_BYTES = 256 * MIB  # recent full traces kept by a history
 # (also NAME_MAX_CHARS and MESSAGE_MAX_CHARS, from nnviz.core.errors: names and error lines shown)

@@ -35,7 +35,8 @@ def resolve(name_or_path: str) -> Path:
     path = Path(name_or_path)
     if path.suffix.lower() in (".json", ".nnviz") or os.sep in name_or_path or "/" in name_or_path:
         if not path.is_file():
-            raise SpecError("no such file", str(path))
+            what = "not a regular file" if path.exists() else "no such file"
+            raise SpecError(what, str(path))
         return path
     preset = presets_dir() / f"{name_or_path}.json"
     if preset.is_file():

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from nnviz.core.errors import SpecError
+from nnviz.core.limits import SESSION_MAX_EDITS
 from nnviz.core.netfile import read_json
 from nnviz.core.output import write_json
 from nnviz.core.spec import NetworkSpec, from_dict, to_dict
@@ -91,6 +92,8 @@ def from_json(obj: Any, where: str = "session") -> SessionData:
     raw = obj.get("edits", [])
     if not isinstance(raw, list):
         raise SpecError('"edits" must be a list', where)
+    if len(raw) > SESSION_MAX_EDITS:
+        raise SpecError(f"{len(raw):,} edits, more than the limit of {SESSION_MAX_EDITS:,}", where)
     for k, e in enumerate(raw):
         w = f"{where}: edits[{k}]"
         if not isinstance(e, dict):
