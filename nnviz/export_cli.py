@@ -93,6 +93,25 @@ def _neuron(text: str | None, sizes: tuple[int, ...]) -> tuple[int, int] | None:
     return layer, i - 1
 
 
+OWN_FILE = re.compile(r"step\d{3,}-\d{2}-[A-Za-z0-9-]+\.(?:png|svg)|trace\.(?:json|gif|pdf)")
+"""The names an export writes: --force removes these (and only these) before writing, so
+frames of an earlier, longer export are not left mixed with the new ones."""
+
+
+def remove_own_files(folder: Path) -> list[str]:
+    """Remove an earlier export's files (names matching OWN_FILE; a link is removed, never what
+    it points to) and stale temporary files from ``folder``; anything else stays."""
+    from nnviz.core.output import remove_stale_temps
+
+    removed = []
+    for entry in sorted(folder.iterdir()):
+        if OWN_FILE.fullmatch(entry.name) and (entry.is_symlink() or entry.is_file()):
+            entry.unlink()
+            removed.append(entry.name)
+    remove_stale_temps(folder)
+    return removed
+
+
 def _check_export_size(engine, ns: argparse.Namespace, width: int, height: int, where: str) -> None:
     """Refuse an export whose traces, frames or trace.json would exceed the budgets (estimated
     from the sizes, before the first step): every step's trace is kept, a GIF keeps every
@@ -133,7 +152,9 @@ def run_export(argv: list[str]) -> int:
     if out.exists() and not out.is_dir():
         raise NnvizError("exists and is not a folder", str(out))
     if out.is_dir() and any(out.iterdir()) and not ns.force:
-        raise NnvizError("folder is not empty; add --force to write into it", str(out))
+        raise NnvizError(
+            "folder is not empty; add --force to replace an earlier export in it", str(out)
+        )
     from nnviz.core.netfile import load
 
     spec, base = load(ns.network)
@@ -146,6 +167,8 @@ def run_export(argv: list[str]) -> int:
     _check_export_size(engine, ns, width, height, str(ns.network))
     try:
         out.mkdir(parents=True, exist_ok=True)
+        if ns.force:
+            remove_own_files(out)
     except OSError as exc:
         raise NnvizError(exc.strerror or "cannot be created", str(out)) from None
     traces = [engine.step() for _ in range(ns.steps)]

@@ -763,6 +763,8 @@ class MainWindow(QMainWindow):
         def finished(ok: bool, message: str) -> None:
             progress.reset()
             self.statusBar().showMessage(message, 10000)
+            if not ok and not message.startswith("Export cancelled"):
+                self.show_error("Export failed", message)  # a full or read-only disk
 
         job.finished.connect(finished)
         self.export_job = job
