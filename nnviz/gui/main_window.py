@@ -346,7 +346,8 @@ class MainWindow(QMainWindow):
 
     def _diverged(self, step: int) -> None:
         self.statusBar().showMessage(
-            f"Training diverged at step {step} (NaN or Inf). Lower the learning rate and step back."
+            f"Training diverged at step {step} (NaN or Inf): step back to step {step - 1}, "
+            "lower the learning rate and Apply to continue from there."
         )
 
     def _speed_changed(self, text: str) -> None:
@@ -486,9 +487,25 @@ class MainWindow(QMainWindow):
         menu.popup(global_pos)
 
     def apply_spec(self, spec) -> bool:
-        """Open a spec from the setup panel; asks before recorded steps are discarded."""
+        """Open a spec from the setup panel; asks before recorded steps are discarded. When
+        only training settings changed (a lower learning rate after a divergence, say) and a
+        step is shown, it offers to continue from that step's weights: a new run branching
+        from there (its steps count from 0 again, the optimizer's state starts afresh)."""
         s = self.session
-        if s.n_steps and not self.confirm(
+        branch = 0
+        if (
+            s.step
+            and _same_network(spec, s)
+            and self.confirm(
+                "Apply settings",
+                f"Continue from the weights after step {s.step} with the new settings? "
+                "(No starts again from the initial weights.)",
+            )
+        ):
+            ws, bs = s.parameters()
+            spec = spec.with_changes(weights=tuple(ws), biases=tuple(bs))
+            branch = s.step
+        elif s.n_steps and not self.confirm(
             "Apply settings",
             f"Rebuilding the network discards {s.n_steps} recorded steps. Continue?",
         ):
@@ -498,6 +515,10 @@ class MainWindow(QMainWindow):
         except NnvizError as exc:
             self.show_error("Cannot apply", str(exc))
             return False
+        if branch:
+            self.statusBar().showMessage(
+                f"Continuing from the weights after step {branch} of the previous run", 10000
+            )
         return True
 
     def restructure(self, change) -> bool:
@@ -870,6 +891,38 @@ Reset to the initial weights: Ctrl+R
 Edit the selected weight or bias: F2 or double-click; undo Ctrl+Z
 Zoom: wheel, Ctrl++ / Ctrl+-; fit: Ctrl+0; pan: drag the background
 Export the view: Ctrl+E; copy it: Ctrl+C"""
+
+
+def _same_network(spec, session: Session) -> bool:
+    """Whether ``spec`` differs from the session's only in training settings (optimizer,
+    batches, seeds, device): same layers, activations, loss, biases and the same data."""
+    import numpy as np
+
+    from nnviz.core.data import build_dataset
+    from nnviz.core.spec import to_dict
+
+    training = ("optimizer", "batch_size", "seed", "shuffle", "device", "weights", "biases", "init")
+    da, db = to_dict(spec), to_dict(session.spec)
+    if any(da.get(k) != db.get(k) for k in set(da) | set(db) if k not in (*training, "data")):
+        return False
+    try:
+        new = build_dataset(
+            spec.data,
+            n_inputs=spec.layers[0],
+            n_outputs=spec.layers[-1],
+            output_activation=spec.activations[-1],
+            loss=spec.loss,
+            base_dir=session.base_dir,
+            allow_outside=True,
+        )
+    except NnvizError:
+        return False
+    old = session.engine.dataset
+    return all(
+        a.shape == b.shape and np.array_equal(a, b)
+        for a, b in ((new.x_train, old.x_train), (new.t_train, old.t_train),
+                     (new.x_test, old.x_test), (new.t_test, old.t_test))
+    )  # fmt: skip
 
 
 def _write_failure(path: Path, exc: Exception) -> str:

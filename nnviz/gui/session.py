@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from nnviz.core.engine import Engine
@@ -226,14 +227,21 @@ class Session(QObject):
         self._check_finite()
 
     def _check_finite(self) -> bool:
+        """After training: at a non-finite loss, stop at the first step that had one (steps
+        trained past it in the same slice are dropped) and say so."""
         losses = self.history.losses()
         if len(losses) and not _finite(losses[-1]):
-            bad = int(next(i for i, v in enumerate(losses) if not _finite(v))) + 1
+            bad = int(np.flatnonzero(~np.isfinite(losses))[0]) + 1
             self.pause()
+            if bad < self.n_steps:
+                self._rewind(bad)
+            self.step, self.phase = bad, len(self.phases) - 1
+            self.history_grew.emit(self.n_steps)
+            self.changed.emit()
             self.diverged.emit(bad)
             self.message.emit(
-                f"The loss became NaN or Inf at step {bad}: lower the learning rate, then step "
-                f"back to step {bad - 1} and continue from there."
+                f"The loss became NaN or Inf at step {bad}: step back to step {bad - 1}, lower "
+                "the learning rate and Apply to continue from that step's weights."
             )
             return False
         return True
