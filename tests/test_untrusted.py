@@ -243,3 +243,24 @@ def test_replay_bomb_from_the_command_line_paints_at_once(tmp_path):
     )
     assert "nnviz: painted" in res.stdout, res.stderr
     assert time.perf_counter() - start < 10
+
+
+def test_window_refuses_work_beyond_the_budget_with_a_dialog(qtbot, tmp_path):
+    big = tmp_path / "big.json"
+    big.write_text(json.dumps({"layers": [2, 8192, 8192, 1], "activations": "relu"}))
+    w = make_window(qtbot, tmp_path)
+    assert not w.open_network(str(big))
+    assert "memory" in w.errors[-1] and "NNVIZ_MEMORY_BUDGET" in w.errors[-1]
+    assert w.session.source == "xor"
+
+
+def test_window_export_onto_an_unwritable_place_is_a_dialog(qtbot, tmp_path):
+    w = make_window(qtbot, tmp_path)
+    target = tmp_path / "missing-folder" / "view.png"
+    w.export_image(target, 320, 200)
+    assert w.errors and "missing-folder" in w.errors[-1] and not target.exists()
+    if Path("/dev/full").exists():  # a full disk: the write fails, a dialog says why
+        link = tmp_path / "full.png"
+        link.symlink_to("/dev/full")
+        w.export_image(link, 320, 200)
+        assert "space" in w.errors[-1].lower()
