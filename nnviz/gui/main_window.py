@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import (
     QAction,
@@ -385,18 +386,22 @@ class MainWindow(QMainWindow):
         from nnviz.gui.lecture import LectureView
 
         view = getattr(self, "lecture", None)
-        if view is not None and view.isVisible():
+        if view is not None and shiboken6.isValid(view) and view.isVisible():
             view.leave()
             return
         self.session.pause()
         self.lecture = LectureView(self.session, self.settings)
-        self.lecture.closed.connect(self.activateWindow)
+        self.lecture.closed.connect(self._lecture_closed)
         screen = self.screen()
         if screen is not None:
             self.lecture.setGeometry(screen.geometry())
         self.lecture.showFullScreen()
         self.lecture.activateWindow()
         self.lecture.setFocus()
+
+    def _lecture_closed(self) -> None:
+        self.lecture = None  # the view deletes itself; keep no wrapper of it
+        self.activateWindow()
 
     def toggle_play(self) -> None:
         self.session.toggle_play(SPEEDS[self.speed.currentText()])

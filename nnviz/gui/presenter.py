@@ -3,6 +3,7 @@ selected neuron's formulas and a timer, while the audience sees lecture mode."""
 
 from __future__ import annotations
 
+import contextlib
 import html
 import time
 from dataclasses import replace
@@ -103,6 +104,14 @@ class PresenterView(QWidget):
         self.caption.setText(s.caption())
         lines = inspector_lines(s, 4)
         self.formulas.setHtml("<pre>" + html.escape("\n".join(lines)) + "</pre>")
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        """Closed for good: let go of the session and be deleted (P makes a new one)."""
+        with contextlib.suppress(RuntimeError, TypeError):
+            self.session.changed.disconnect(self.refresh)
+        self._timer.stop()
+        super().closeEvent(event)
+        self.deleteLater()
 
     def elapsed(self) -> float:
         return time.monotonic() - self.started
