@@ -212,6 +212,7 @@ def test_engine_estimate_covers_what_a_step_really_uses():
         cwd=ROOT,
         preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (6 * 2**30, 6 * 2**30)),
     )
+    assert res.returncode == 0, res.stderr[-2000:]
     used, estimated = map(int, res.stdout.split())
     assert used <= estimated <= 6 * used + limits.CHUNK_BYTES, (used, estimated)
 
