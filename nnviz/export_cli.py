@@ -114,24 +114,20 @@ def remove_own_files(folder: Path) -> list[str]:
 
 def _check_export_size(engine, ns: argparse.Namespace, width: int, height: int, where: str) -> None:
     """Refuse an export whose traces, frames or trace.json would exceed the budgets (estimated
-    from the sizes, before the first step): every step's trace is kept, a GIF keeps every
-    frame, trace.json is written one step at a time."""
+    from the sizes, before the first step; see nnviz.core.limits.export_bytes)."""
     from nnviz.cli import check_trace_size
-    from nnviz.core.limits import check_memory, trace_record_bytes
+    from nnviz.core.limits import check_memory, export_bytes
 
     check_trace_size(engine, ns.steps, where, "trace.json")
     layers = engine.spec.layers
     batch = min(engine.spec.batch_size, max(engine.dataset.n_train, 1))
-    phases = 1 if ns.phases == "update" else 2 * len(layers)
-    frames = ns.steps * phases
-    image = width * height * 4 * 4  # the image, its RGB copy, encoding
-    held = frames * width * height * 4 if ns.format == "gif" else 0
-    traces = ns.steps * trace_record_bytes(layers, batch)
+    frames = ns.steps * (1 if ns.phases == "update" else 2 * len(layers))
     check_memory(
-        engine.needed_bytes() + traces + image + held,
+        engine.needed_bytes() + export_bytes(layers, batch, ns.steps, frames, width, height,
+                                             ns.format),
         f"exporting {frames:,} {ns.format.upper()} frames of {width}x{height}",
         where,
-    )
+    )  # fmt: skip
 
 
 def run_export(argv: list[str]) -> int:

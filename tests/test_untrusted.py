@@ -265,3 +265,13 @@ def test_window_export_onto_an_unwritable_place_is_a_dialog(qtbot, tmp_path):
         link.symlink_to("/dev/full")
         w.export_image(link, 320, 200)
         assert "space" in w.errors[-1].lower()
+
+
+def test_window_export_beyond_the_budget_is_refused_before_work(qtbot, tmp_path):
+    from nnviz.gui.export_dialog import ExportChoices
+
+    w = make_window(qtbot, tmp_path)
+    out = tmp_path / "anim"
+    w.start_export(ExportChoices(out=out, fmt="gif", steps=50, size=(8192, 8192)))
+    assert "memory" in w.errors[-1] and not out.exists()
+    assert w.session.n_steps == 0

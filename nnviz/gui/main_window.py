@@ -779,7 +779,11 @@ class MainWindow(QMainWindow):
         from nnviz.gui.export_dialog import ExportJob
 
         self.session.pause()
-        job = ExportJob(self.session, choices)
+        try:
+            job = ExportJob(self.session, choices)
+        except NnvizError as exc:  # beyond the memory budget: nothing traced, nothing written
+            self.show_error("Cannot export", str(exc))
+            return
         progress = QProgressDialog("Exporting…", "Cancel", 0, job.job.total, self)
         progress.setWindowTitle("Export trace")
         progress.setMinimumDuration(300)
