@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz import __version__
-from nnviz.core.errors import NnvizError
+from nnviz.core.errors import NnvizError, printable
 from nnviz.core.netfile import load, preset_names
 from nnviz.core.numfmt import MAX_DIGITS, MIN_DIGITS, fmt
 from nnviz.gui.canvas import NetworkCanvas, ask_value
@@ -338,7 +338,7 @@ class MainWindow(QMainWindow):
     def _network_changed(self) -> None:
         s = self.session
         title = s.spec.name or (Path(s.source).stem if s.source else "network")
-        self.setWindowTitle(f"{title} — nnviz")
+        self.setWindowTitle(f"{printable(title)} — nnviz")  # a name from a file: escaped
         self.undo_stack.clear()
 
     def _playing_changed(self, playing: bool) -> None:
@@ -670,7 +670,7 @@ class MainWindow(QMainWindow):
             return False
         self.session_path = path
         self._add_recent(str(path.resolve()))
-        self.statusBar().showMessage(f"Saved session {path}", 5000)
+        self.statusBar().showMessage(f"Saved session {printable(path, 120, keep_end=True)}", 5000)
         return True
 
     def _view_state(self) -> dict:
@@ -715,7 +715,7 @@ class MainWindow(QMainWindow):
             self.show_error("Cannot save", _write_failure(path, exc))
             return
         self._add_recent(str(path.resolve()))
-        self.statusBar().showMessage(f"Saved {path}", 5000)
+        self.statusBar().showMessage(f"Saved {printable(path, 120, keep_end=True)}", 5000)
 
     def _add_recent(self, path: str) -> None:
         recent = [p for p in self._recent() if p != path]
@@ -731,7 +731,9 @@ class MainWindow(QMainWindow):
     def _rebuild_recent(self) -> None:
         self.recent_menu.clear()
         for path in self._recent():
-            self.recent_menu.addAction(path, lambda p=path: self.open_network(p))
+            self.recent_menu.addAction(
+                printable(path, 120, keep_end=True), lambda p=path: self.open_network(p)
+            )
         self.recent_menu.setEnabled(bool(self._recent()))
 
     def export_image_dialog(self) -> None:
@@ -758,7 +760,7 @@ class MainWindow(QMainWindow):
         except (OSError, NnvizError) as exc:
             self.show_error("Cannot export", _write_failure(path, exc))
             return
-        self.statusBar().showMessage(f"Exported {path}", 5000)
+        self.statusBar().showMessage(f"Exported {printable(path, 120, keep_end=True)}", 5000)
 
     def export_trace_dialog(self) -> None:
         from nnviz.gui.export_dialog import ExportDialog
