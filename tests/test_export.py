@@ -199,3 +199,22 @@ def test_force_never_writes_through_a_planted_link(tmp_path):
     assert victim.read_text() == "precious"
     assert not (out / "step001-01-forward-L1.png").is_symlink()
     assert (out / "other-link.png").is_symlink()
+
+
+def test_gif_frames_are_streamed_and_an_aborted_gif_leaves_nothing(tmp_path):
+    from nnviz.core.engine import Engine
+    from nnviz.core.netfile import load
+    from nnviz.render.trace_pages import TraceExport, scenes_for
+
+    spec, base = load("xor")
+    engine = Engine(spec, base_dir=base)
+    traces = [engine.step() for _ in range(3)]
+    scenes = scenes_for(spec, engine.dataset, traces)
+    job = TraceExport(scenes, tmp_path, fmt="gif", width=160, height=100)
+    for _ in range(4):
+        job.step()
+    assert job._gif.frames == 4 and not hasattr(job, "_frames")  # frames written, not kept
+    job.abort()
+    assert list(tmp_path.iterdir()) == []  # no partial GIF, no temporary file
+    done = TraceExport(scenes, tmp_path, fmt="gif", width=160, height=100).run()
+    assert done == [tmp_path / "trace.gif"] and count_frames(done[0]) == len(scenes)

@@ -158,9 +158,10 @@ def export_bytes(
     layers: tuple[int, ...], batch: int, steps: int, frames: int, width: int, height: int, fmt: str
 ) -> int:
     """An export of ``steps`` steps as ``frames`` images: every step's trace is kept, one image
-    is rendered at a time (with its copies while encoded), a GIF keeps all its frames, and
-    trace.json is encoded one step at a time."""
+    is rendered at a time (with its copies while encoded; a GIF streams its frames, keeping
+    the previous one's colour indices and the LZW codes of one frame), and trace.json is
+    encoded one step at a time."""
     traces = steps * trace_record_bytes(layers, batch)
     image = width * height * 4 * 4
-    held = frames * width * height * 4 if fmt == "gif" else 0
-    return traces + image + held + json_step_bytes(layers, batch)
+    gif = width * height * 100 if fmt == "gif" and frames else 0  # quantizing, LZW (measured)
+    return traces + image + gif + json_step_bytes(layers, batch)

@@ -89,6 +89,7 @@ class ExportJob(QObject):
     def _tick(self) -> None:
         if self.cancelled:
             self._timer.stop()
+            self.job.abort()
             self.finished.emit(False, f"Export cancelled after {len(self.job.written)} files")
             return
         try:
@@ -97,6 +98,7 @@ class ExportJob(QObject):
                 self._write_trace_json()
         except (OSError, NnvizError) as exc:
             self._timer.stop()
+            self.job.abort()
             self.finished.emit(False, f"Export failed: {exc}")
             return
         self.progress.emit(self.job.done, self.job.total)
