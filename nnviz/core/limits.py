@@ -165,3 +165,9 @@ def export_bytes(
     image = width * height * 4 * 4
     gif = width * height * 100 if fmt == "gif" and frames else 0  # quantizing, LZW (measured)
     return traces + image + gif + json_step_bytes(layers, batch)
+
+
+def history_bytes(n_weight_layers: int, steps: int) -> int:
+    """A history's per-step records (loss, epoch, gradient norm per layer), with the room its
+    arrays grow into (they double)."""
+    return 2 * steps * (8 + 4 + 4 * n_weight_layers)

@@ -412,12 +412,15 @@ class Session(QObject):
         The replay's time is estimated first and refused beyond REPLAY_MAX_SECONDS (nothing
         shown changes). With ``background`` it runs in short timer slices, so the window stays
         responsive: ``replay_progress`` reports it, ``cancel_replay`` stops it where it is."""
-        from nnviz.core.limits import check_replay
+        from nnviz.core.limits import check_memory, check_replay, history_bytes
 
         allow = self.allow_outside_data if allow_outside_data is None else allow_outside_data
         engine = Engine(data.spec, base_dir=base_dir, allow_outside_data=allow)
         batch = min(data.spec.batch_size, max(engine.dataset.n_train, 1))
-        check_replay(data.spec.layers, batch, data.n_steps, Path(source).name or None)
+        where = Path(source).name or None
+        check_replay(data.spec.layers, batch, data.n_steps, where)
+        need = engine.needed_bytes() + history_bytes(len(data.spec.layers) - 1, data.n_steps)
+        check_memory(need, f"replaying {data.n_steps:,} steps", where)
         self._install(engine, data.spec, base_dir, source, allow)
         self._replay = _Replay(data, list(data.edits))
         if background:
