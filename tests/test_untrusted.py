@@ -280,3 +280,17 @@ def test_window_export_beyond_the_budget_is_refused_before_work(qtbot, tmp_path)
     w.start_export(ExportChoices(out=out, fmt="gif", steps=50, size=(8192, 8192)))
     assert "memory" in w.errors[-1] and not out.exists()
     assert w.session.n_steps == 0
+
+
+def test_opening_another_file_during_a_replay_ends_it(qtbot, tmp_path):
+    bomb = tmp_path / "long.nnviz"
+    bomb.write_text(
+        '{"nnviz_session":1,"network":{"layers":[2,2,1],"activations":"sigmoid"},'
+        '"steps":10000000}'
+    )
+    w = make_window(qtbot, tmp_path)
+    assert w.open_network(str(bomb)) and w.session.replaying
+    with qtbot.waitSignal(w.session.replay_finished) as finished:
+        assert w.open_network("two-two-two")
+    assert finished.args == [False] and not w.session.replaying
+    assert w.session.n_steps == 0 and w.replay_dialog is None

@@ -537,10 +537,10 @@ class MainWindow(QMainWindow):
             return False
         try:
             spec = change(s.spec, s.parameters())
+            s.load(spec, s.base_dir, s.source)  # a network beyond the budget is refused here
         except NnvizError as exc:
             self.show_error("Cannot change the network", str(exc))
             return False
-        s.load(spec, s.base_dir, s.source)
         return True
 
     # ----- files ------------------------------------------------------------------------------

@@ -100,7 +100,9 @@ class Session(QObject):
     ) -> None:
         """Show a new engine (built and checked beforehand, so a failure changes nothing)."""
         self.pause()
-        self._stop_replay()
+        if self._replay is not None:  # another file opened while a session was replaying
+            self._stop_replay()
+            self.replay_finished.emit(False)
         self.allow_outside_data = allow
         self.spec = spec
         self.base_dir = base_dir
