@@ -45,7 +45,7 @@ _STEP_BYTES_PER_PARAM = 64  # a traced step: eight float64 copies (before, grad,
 _STEP_BYTES_PER_ACTIVATION = 64  # inputs, z, a, σ′, δ, autograd's own, per sample per neuron
 _JSON_BYTES_PER_NUMBER = 64  # Python float, list slot and text while a step is encoded
 _JSON_CHARS_PER_NUMBER = 21  # written text per number, e.g. "-0.12345678901234567, "
-_STEP_OVERHEAD_S = 5e-6  # the fastest untraced step of a tiny network
+_STEP_OVERHEAD_S = 5e-5  # an untraced step of a tiny network replayed in the window's slices
 _MACS_PER_S = 2e10  # multiply-adds per second of the training kernel, three per weight
 
 

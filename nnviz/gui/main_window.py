@@ -627,6 +627,7 @@ class MainWindow(QMainWindow):
         progress.canceled.connect(s.cancel_replay)
 
         def update(done: int, _total: int) -> None:
+            progress.setLabelText(f"Replaying the session: step {done:,} of {total:,}")
             progress.setValue(done // scale)
 
         def finished(_complete: bool) -> None:
