@@ -285,8 +285,7 @@ def test_window_export_beyond_the_budget_is_refused_before_work(qtbot, tmp_path)
 def test_opening_another_file_during_a_replay_ends_it(qtbot, tmp_path):
     bomb = tmp_path / "long.nnviz"
     bomb.write_text(
-        '{"nnviz_session":1,"network":{"layers":[2,2,1],"activations":"sigmoid"},'
-        '"steps":10000000}'
+        '{"nnviz_session":1,"network":{"layers":[2,2,1],"activations":"sigmoid"},"steps":10000000}'
     )
     w = make_window(qtbot, tmp_path)
     assert w.open_network(str(bomb)) and w.session.replaying
@@ -294,3 +293,28 @@ def test_opening_another_file_during_a_replay_ends_it(qtbot, tmp_path):
         assert w.open_network("two-two-two")
     assert finished.args == [False] and not w.session.replaying
     assert w.session.n_steps == 0 and w.replay_dialog is None
+
+
+def test_json_prescan_ignores_brackets_in_strings_and_counts_values(tmp_path, monkeypatch):
+    from nnviz.core import netfile
+
+    doc = {"layers": [2, 1], "activations": "tanh", "name": 'quote \\" [[[[' + "[" * 40}
+    path = tmp_path / "n.json"
+    path.write_text(json.dumps(doc))
+    assert netfile.read_json(path)["name"] == doc["name"]  # 40 brackets in a string: fine
+    path.write_text("[" * 17 + "]" * 17)
+    with pytest.raises(NnvizError, match="nested more than 16"):
+        netfile.read_json(path)
+    monkeypatch.setattr(netfile, "JSON_MAX_OBJECT_BYTES", 10_000)
+    path.write_text(json.dumps([0.5] * 1000))  # about 32 KB of Python floats
+    with pytest.raises(NnvizError, match="1,000 values"):
+        netfile.read_json(path)
+
+
+def test_csv_with_old_mac_line_ends_reads_like_any_other(tmp_path):
+    from nnviz.core.csv_data import read_table
+
+    path = tmp_path / "cr.csv"
+    path.write_bytes(b"\xef\xbb\xbfa,b,y\r1,2,0\r3,4,1\r\n5,6,0\r")
+    rows, delimiter = read_table(path)
+    assert rows == [["a", "b", "y"], ["1", "2", "0"], ["3", "4", "1"], ["5", "6", "0"]]

@@ -10,6 +10,7 @@ import csv
 import itertools
 import math
 import os
+import re
 from array import array
 from collections.abc import Iterator
 from pathlib import Path
@@ -126,13 +127,20 @@ def _text_lines(f: BinaryIO, name: str) -> Iterator[str]:
         if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
         try:
-            yield raw.decode("utf-8")
+            text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise DataError(
                 f"line {number}, byte {exc.start + 1}: not UTF-8 text "
                 f"(byte 0x{raw[exc.start]:02x})",
                 name,
             ) from None
+        if "\r" in text:  # old Mac line ends (a lone CR) end lines too, as the csv module expects
+            yield from (part for part in _LONE_CR.split(text) if part)
+        else:
+            yield text
+
+
+_LONE_CR = re.compile(r"(?<=\r)(?!\n)")
 
 
 def read_table(
