@@ -11,8 +11,9 @@ import sys
 from collections.abc import Sequence
 
 from nnviz._version import __version__
+from nnviz.core.limits import TRACE_MAX_STEPS
 
-MAX_TRACE_STEPS = 100_000
+MAX_TRACE_STEPS = TRACE_MAX_STEPS
 COMMANDS = ("trace", "presets", "export")
 
 

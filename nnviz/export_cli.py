@@ -9,13 +9,14 @@ import re
 from pathlib import Path
 
 from nnviz.core.errors import NnvizError
+from nnviz.core.limits import EXPORT_MAX_SIDE, EXPORT_MAX_STEPS
 from nnviz.core.numfmt import DEFAULT_DIGITS, MAX_DIGITS, MIN_DIGITS
 from nnviz.core.output import open_output
 
 FORMATS = ("png", "svg", "pdf", "gif")
 THEME_NAMES = ("light", "dark", "lecture-light", "lecture-dark")
-MAX_STEPS = 10_000
-MAX_SIDE = 8192
+MAX_STEPS = EXPORT_MAX_STEPS
+MAX_SIDE = EXPORT_MAX_SIDE
 
 
 class _Parser(argparse.ArgumentParser):

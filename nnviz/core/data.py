@@ -13,13 +13,12 @@ from typing import Any
 import numpy as np
 
 from nnviz.core.errors import DataError, printable
-from nnviz.core.limits import check_memory
+from nnviz.core.limits import MAX_SAMPLES, check_memory
 
 DATASETS = ("xor", "and", "or", "circle", "gaussians", "spiral", "moons", "linear", "nonlinear")
 CLASSIFICATION = {"xor", "and", "or", "circle", "gaussians", "spiral", "moons"}
 MULTICLASS = {"gaussians", "spiral"}
 TRUTH_TABLES = {"xor": (0, 1, 1, 0), "and": (0, 0, 0, 1), "or": (0, 1, 1, 1)}
-MAX_SAMPLES = 1_000_000
 _GENERATED_KEYS = {"dataset", "n", "noise", "seed", "classes", "test_fraction", "standardize"}
 
 

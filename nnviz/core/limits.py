@@ -22,6 +22,19 @@ from nnviz.core.errors import MESSAGE_MAX_CHARS, NAME_MAX_CHARS, BudgetError
 GIB = 2**30
 MIB = 2**20
 
+# Sizes a file may declare (checked as it is validated)
+MAX_WEIGHT_LAYERS = 32
+MAX_WIDTH = 8192  # neurons in a layer
+MAX_PARAMETERS = 200_000_000
+MAX_BATCH = 1_000_000
+MAX_SAMPLES = 1_000_000  # rows of data, generated or read
+TRACE_MAX_STEPS = 100_000  # nnviz trace --steps
+EXPORT_MAX_STEPS = 10_000  # nnviz export --steps
+EXPORT_MAX_SIDE = 8192  # pixels, either side of an exported image
+SESSION_MAX_STEPS = 10_000_000
+
+# Memory and time
+
 DEFAULT_MEMORY_BUDGET = 2 * GIB
 """Working memory one load, step, trace, export or replay may need (``NNVIZ_MEMORY_BUDGET``
 overrides it, e.g. ``NNVIZ_MEMORY_BUDGET=16G`` on a big machine)."""

@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from nnviz.core.errors import SpecError
-from nnviz.core.limits import SESSION_MAX_EDITS
+from nnviz.core.limits import SESSION_MAX_EDITS, SESSION_MAX_STEPS
 from nnviz.core.netfile import read_json
 from nnviz.core.output import write_json
 from nnviz.core.spec import NetworkSpec, from_dict, to_dict
 
 SESSION_VERSION = 1
-MAX_SESSION_STEPS = 10_000_000
+MAX_SESSION_STEPS = SESSION_MAX_STEPS
 
 
 @dataclass(frozen=True)

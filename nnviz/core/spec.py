@@ -10,13 +10,10 @@ import numpy as np
 
 from nnviz.core.activations import ACTIVATIONS
 from nnviz.core.errors import SpecError, printable
+from nnviz.core.limits import MAX_BATCH, MAX_PARAMETERS, MAX_WEIGHT_LAYERS, MAX_WIDTH
 from nnviz.core.losses import LOSSES, needs_output
 
 FORMAT_VERSION = 1
-MAX_WEIGHT_LAYERS = 32
-MAX_WIDTH = 8192
-MAX_PARAMETERS = 200_000_000
-MAX_BATCH = 1_000_000
 INIT_SCHEMES = ("uniform", "xavier", "he", "normal")
 OPTIMIZERS = ("sgd", "adam")
 DEVICES = ("cpu", "cuda", "auto")
