@@ -9,6 +9,7 @@ by up to 1.6x between minutes; the best repetition is the least disturbed one). 
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from collections.abc import Callable
 
@@ -23,6 +24,9 @@ from nnviz.core.engine import Engine
 from nnviz.core.history import History
 from nnviz.core.netfile import load, preset_names
 from nnviz.core.spec import from_dict
+
+# the 784-4096x4-10 network needs about 6 GB, beyond nnviz's default memory budget (2 GiB)
+os.environ.setdefault("NNVIZ_MEMORY_BUDGET", "32G")
 
 BIG = {
     "name": "784-4096x4-10",

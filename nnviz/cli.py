@@ -11,8 +11,9 @@ import sys
 from collections.abc import Sequence
 
 from nnviz._version import __version__
+from nnviz.core.limits import TRACE_MAX_STEPS
 
-MAX_TRACE_STEPS = 100_000
+MAX_TRACE_STEPS = TRACE_MAX_STEPS
 COMMANDS = ("trace", "presets", "export", "race")
 
 
@@ -42,7 +43,16 @@ def _window_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--uninstall-desktop", action="store_true", help="remove what --install-desktop installed"
     )
+    add_outside_flag(p)
     return p
+
+
+def add_outside_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--allow-outside-data",
+        action="store_true",
+        help="read a data (CSV) file the network file names outside its own folder",
+    )
 
 
 def _trace_parser() -> argparse.ArgumentParser:
@@ -54,6 +64,7 @@ def _trace_parser() -> argparse.ArgumentParser:
     p.add_argument("--device", choices=("cpu", "cuda", "auto"), help="override the file's device")
     p.add_argument("--dtype", choices=("float32", "float64"), help="override the file's dtype")
     p.add_argument("--json", required=True, metavar="OUT", help="output file, or - for stdout")
+    add_outside_flag(p)
     return p
 
 
@@ -105,7 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if problem:
             print(f"nnviz: {problem}", file=sys.stderr)
             return 2
-        return app.run_app(ns.network)
+        return app.run_app(ns.network, allow_outside_data=ns.allow_outside_data)
     except KeyboardInterrupt:
         print("nnviz: interrupted", file=sys.stderr)
         return 130
@@ -155,6 +166,7 @@ def _trace(ns: argparse.Namespace) -> int:
 
     spec, base = load(ns.network)
     engine = headless_engine(spec, base, ns)
+    check_trace_size(engine, ns.steps, ns.network, "the trace's JSON")
     head = {
         "nnviz": __version__,
         "network": to_dict(spec),
@@ -173,6 +185,30 @@ def _trace(ns: argparse.Namespace) -> int:
     return 0
 
 
+def check_trace_size(engine, steps: int, where: str, what: str) -> None:
+    """Refuse a trace whose JSON would not fit the budgets: one step encoded at a time (memory)
+    and all of them written (TRACE_MAX_OUTPUT_BYTES), both estimated from the sizes."""
+    from nnviz.core.errors import BudgetError
+    from nnviz.core.limits import (
+        TRACE_MAX_OUTPUT_BYTES,
+        check_memory,
+        json_step_bytes,
+        size_text,
+        trace_output_bytes,
+    )
+
+    layers = engine.spec.layers
+    batch = min(engine.spec.batch_size, max(engine.dataset.n_train, 1))
+    check_memory(engine.needed_bytes() + json_step_bytes(layers, batch), f"{what}, one step", where)
+    out = trace_output_bytes(layers, batch, steps)
+    if out > TRACE_MAX_OUTPUT_BYTES:
+        raise BudgetError(
+            f"{what} for {steps:,} steps would be about {size_text(out)}, more than the limit "
+            f"of {size_text(TRACE_MAX_OUTPUT_BYTES)}; ask for fewer steps",
+            where,
+        )
+
+
 def headless_engine(spec, base, ns: argparse.Namespace):
     """The engine for a command-line run: data errors name the network file, device notes go
     to stderr."""
@@ -181,7 +217,13 @@ def headless_engine(spec, base, ns: argparse.Namespace):
     from nnviz.core.netfile import in_file, resolve
 
     try:
-        engine = Engine(spec, base_dir=base, device=ns.device, dtype=ns.dtype)
+        engine = Engine(
+            spec,
+            base_dir=base,
+            device=ns.device,
+            dtype=ns.dtype,
+            allow_outside_data=getattr(ns, "allow_outside_data", False),
+        )
     except NnvizError as exc:
         raise in_file(exc, str(resolve(ns.network))) from None
     for note in engine.notes:

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 from pathlib import Path
 
 from nnviz.core.errors import NnvizError
+from nnviz.core.limits import EXPORT_MAX_SIDE, EXPORT_MAX_STEPS
 from nnviz.core.numfmt import DEFAULT_DIGITS, MAX_DIGITS, MIN_DIGITS
-from nnviz.core.output import write_json
+from nnviz.core.output import open_output
 
 FORMATS = ("png", "svg", "pdf", "gif")
 THEME_NAMES = ("light", "dark", "lecture-light", "lecture-dark")
-MAX_STEPS = 10_000
-MAX_SIDE = 8192
+MAX_STEPS = EXPORT_MAX_STEPS
+MAX_SIDE = EXPORT_MAX_SIDE
 
 
 class _Parser(argparse.ArgumentParser):
@@ -60,6 +62,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="write into a non-empty output folder")
     p.add_argument("--device", choices=("cpu", "cuda", "auto"))
     p.add_argument("--dtype", choices=("float32", "float64"))
+    from nnviz.cli import add_outside_flag
+
+    add_outside_flag(p)
     return p
 
 
@@ -89,6 +94,43 @@ def _neuron(text: str | None, sizes: tuple[int, ...]) -> tuple[int, int] | None:
     return layer, i - 1
 
 
+OWN_FILE = re.compile(r"step\d{3,}-\d{2}-[A-Za-z0-9-]+\.(?:png|svg)|trace\.(?:json|gif|pdf)")
+"""The names an export writes: --force removes these (and only these) before writing, so
+frames of an earlier, longer export are not left mixed with the new ones."""
+
+
+def remove_own_files(folder: Path) -> list[str]:
+    """Remove an earlier export's files (names matching OWN_FILE; a link is removed, never what
+    it points to) and stale temporary files from ``folder``; anything else stays."""
+    from nnviz.core.output import remove_stale_temps
+
+    removed = []
+    for entry in sorted(folder.iterdir()):
+        if OWN_FILE.fullmatch(entry.name) and (entry.is_symlink() or entry.is_file()):
+            entry.unlink()
+            removed.append(entry.name)
+    remove_stale_temps(folder)
+    return removed
+
+
+def _check_export_size(engine, ns: argparse.Namespace, width: int, height: int, where: str) -> None:
+    """Refuse an export whose traces, frames or trace.json would exceed the budgets (estimated
+    from the sizes, before the first step; see nnviz.core.limits.export_bytes)."""
+    from nnviz.cli import check_trace_size
+    from nnviz.core.limits import check_memory, export_bytes
+
+    check_trace_size(engine, ns.steps, where, "trace.json")
+    layers = engine.spec.layers
+    batch = min(engine.spec.batch_size, max(engine.dataset.n_train, 1))
+    frames = ns.steps * (1 if ns.phases == "update" else 2 * len(layers))
+    check_memory(
+        engine.needed_bytes() + export_bytes(layers, batch, ns.steps, frames, width, height,
+                                             ns.format),
+        f"exporting {frames:,} {ns.format.upper()} frames of {width}x{height}",
+        where,
+    )  # fmt: skip
+
+
 def run_export(argv: list[str]) -> int:
     ns = parser().parse_args(argv)
     if not 1 <= ns.steps <= MAX_STEPS:
@@ -107,7 +149,9 @@ def run_export(argv: list[str]) -> int:
     if out.exists() and not out.is_dir():
         raise NnvizError("exists and is not a folder", str(out))
     if out.is_dir() and any(out.iterdir()) and not ns.force:
-        raise NnvizError("folder is not empty; add --force to write into it", str(out))
+        raise NnvizError(
+            "folder is not empty; add --force to replace an earlier export in it", str(out)
+        )
     from nnviz.core.netfile import load
 
     spec, base = load(ns.network)
@@ -118,8 +162,11 @@ def run_export(argv: list[str]) -> int:
     from nnviz.render.view import ViewState
 
     engine = headless_engine(spec, base, ns)
+    _check_export_size(engine, ns, width, height, str(ns.network))
     try:
         out.mkdir(parents=True, exist_ok=True)
+        if ns.force:
+            remove_own_files(out)
     except OSError as exc:
         raise NnvizError(exc.strerror or "cannot be created", str(out)) from None
     traces = [engine.step() for _ in range(ns.steps)]
@@ -139,13 +186,16 @@ def run_export(argv: list[str]) -> int:
         transparent=ns.transparent,
         png_quality=ns.png_quality,
     )
-    doc = {
+    head = {
         "network": spec.to_json(),
         "device": str(engine.device),
         "dtype": engine.dtype_name,
         "files": [p.name for p in written],
-        "steps": [t.to_json() for t in traces],
     }
-    write_json(out / "trace.json", doc, indent=None, follow_links=False)
+    with open_output(out / "trace.json", follow_links=False) as f:  # one step at a time
+        f.write(json.dumps(head, allow_nan=False)[:-1].encode() + b', "steps": [')
+        for k, t in enumerate(traces):
+            f.write(((", " if k else "") + json.dumps(t.to_json(), allow_nan=False)).encode())
+        f.write(b"]}\n")
     print(f"wrote {len(written)} {ns.format.upper()} file(s) and trace.json to {out}")
     return 0

@@ -168,3 +168,55 @@ def test_png_quality_option(tmp_path):
         sizes.append(png.stat().st_size)
         assert QImage(str(png)).size().width() == 480
     assert sizes[0] < sizes[1]  # 100 stores the pixels uncompressed
+
+
+def test_force_replaces_only_an_earlier_export(tmp_path):
+    out = tmp_path / "out"
+    args = ["export", "xor", "--out", str(out), "--size", "320x200"]
+    assert main([*args, "--steps", "2"]) == 0
+    first = sorted(p.name for p in out.iterdir())
+    assert any(n.startswith("step002-") for n in first)
+    (out / "notes.txt").write_text("mine")
+    (out / "step001-01-mine.txt").write_text("not a frame")
+    assert main([*args, "--steps", "1", "--force"]) == 0
+    names = sorted(p.name for p in out.iterdir())
+    assert not any(n.startswith("step002-") for n in names)  # stale frames removed
+    assert (out / "notes.txt").read_text() == "mine"
+    assert (out / "step001-01-mine.txt").read_text() == "not a frame"
+    assert {n for n in names if n.endswith(".png")} == {
+        n for n in first if n.startswith("step001-")
+    }
+
+
+def test_force_never_writes_through_a_planted_link(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    (out / "step001-01-forward-L1.png").symlink_to(victim)  # removed as an old export's file
+    (out / "other-link.png").symlink_to(victim)  # not nnviz's name: left alone
+    assert main(["export", "xor", "--out", str(out), "--size", "320x200", "--force"]) == 0
+    assert victim.read_text() == "precious"
+    assert not (out / "step001-01-forward-L1.png").is_symlink()
+    assert (out / "other-link.png").is_symlink()
+
+
+def test_gif_frames_are_streamed_and_an_aborted_gif_leaves_nothing(tmp_path):
+    from nnviz.core.engine import Engine
+    from nnviz.core.netfile import load
+    from nnviz.render.trace_pages import TraceExport, scenes_for
+
+    spec, base = load("xor")
+    engine = Engine(spec, base_dir=base)
+    traces = [engine.step() for _ in range(3)]
+    from nnviz.render.view import ViewState
+
+    scenes = scenes_for(spec, engine.dataset, traces, ViewState())
+    job = TraceExport(scenes, tmp_path, fmt="gif", width=160, height=100)
+    for _ in range(4):
+        job.step()
+    assert job._gif.frames == 4 and not hasattr(job, "_frames")  # frames written, not kept
+    job.abort()
+    assert list(tmp_path.iterdir()) == []  # no partial GIF, no temporary file
+    done = TraceExport(scenes, tmp_path, fmt="gif", width=160, height=100).run()
+    assert done == [tmp_path / "trace.gif"] and count_frames(done[0]) == len(scenes)

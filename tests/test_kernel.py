@@ -141,8 +141,11 @@ def test_kernel_trains_like_torch_optim(problem, n_steps):
     want_w, want_b = _reference_run(doc, eng, x, t, n_steps)
     eng.run(n_steps)
     got_w, got_b = eng.parameters()
+    # Adam divides by √v + ε: where v is tiny, a rounding difference in a gradient grows
+    # relative to the update (a case measured 1.65e-8), so Adam gets a wider tolerance
+    rtol = 1e-7 if doc["optimizer"]["name"] == "adam" else 1e-8
     for a, b in zip(got_w + got_b, want_w + want_b, strict=True):
-        np.testing.assert_allclose(a, b, rtol=1e-8, atol=1e-10)
+        np.testing.assert_allclose(a, b, rtol=rtol, atol=1e-10)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -152,7 +155,9 @@ def test_traced_and_untraced_steps_follow_one_trajectory(problem, chunks):
     a, b = Engine(from_dict(doc)), Engine(from_dict(doc))
     traced = [a.step() for _ in range(sum(chunks))]
     run = np.concatenate([b.run(k) for k in chunks])
-    np.testing.assert_array_equal([tr.loss for tr in traced], run)
+    # the weights are bit for bit the same; the recorded batch loss is averaged by a different
+    # reduction (one batch vs a stack of them) and may differ in the last bit
+    np.testing.assert_array_max_ulp(np.array([tr.loss for tr in traced]), run, maxulp=2)
     pa, pb = a.parameters(), b.parameters()
     for p, q in zip(pa[0] + pa[1], pb[0] + pb[1], strict=True):
         np.testing.assert_array_equal(p, q)

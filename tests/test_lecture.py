@@ -2,8 +2,10 @@
 numbers large enough to read from the back row."""
 
 import pytest
-from PySide6.QtCore import QPoint, QRectF, QSettings, Qt
-from PySide6.QtGui import QColor, QImage, QPainter
+import shiboken6
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSettings, Qt
+from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter
+from PySide6.QtWidgets import QApplication
 
 from nnviz.core.netfile import load
 from nnviz.gui.lecture import LectureView
@@ -20,11 +22,12 @@ def settings(tmp_path):
 def lecture(qtbot, settings):
     spec, base = load("two-two-two")
     view = LectureView(Session(spec, base, "two-two-two"), settings)
-    qtbot.addWidget(view)
     view.resize(1280, 720)
     view.show()
     qtbot.waitExposed(view)
-    return view
+    yield view
+    if shiboken6.isValid(view):  # leaving lecture mode (Esc) deletes the view
+        view.close()
 
 
 def key(qtbot, view, k, text="", mod=Qt.KeyboardModifier.NoModifier):
@@ -115,8 +118,18 @@ def test_scale_changes_and_is_remembered(qtbot, lecture, settings):
 
 def test_laser_and_zoom(qtbot, lecture):
     key(qtbot, lecture, Qt.Key.Key_L)
-    qtbot.mouseMove(lecture, QPoint(200, 200))
-    assert lecture.laser_on and lecture.laser_pos is not None
+    # the move is sent to the view itself: QTest's simulated cursor depends on where earlier
+    # tests left it and on which window is active, which made this test order-dependent
+    move = QMouseEvent(
+        QEvent.Type.MouseMove,
+        QPointF(200, 200),
+        QPointF(lecture.mapToGlobal(QPoint(200, 200))),
+        Qt.MouseButton.NoButton,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(lecture, move)
+    assert lecture.laser_on and lecture.laser_pos == QPointF(200, 200)
     lecture.session.select(Selection("neuron", 1, 0))
     lecture.repaint()
     key(qtbot, lecture, Qt.Key.Key_Z)
@@ -146,7 +159,6 @@ def test_f5_enters_and_escape_leaves(qtbot, tmp_path):
     qtbot.waitExposed(win)
     win.act_lecture.trigger()
     view = win.lecture
-    qtbot.addWidget(view)
     assert view.isVisible()
     key(qtbot, view, Qt.Key.Key_Right)
     assert win.session.phase_name() == "forward-L1"  # the same session as the window
@@ -184,8 +196,7 @@ def test_animation_is_off_in_tests(lecture):
 def test_presenter_view_follows_and_previews_next(qtbot, lecture):
     key(qtbot, lecture, Qt.Key.Key_P)
     pv = lecture.presenter
-    qtbot.addWidget(pv)
-    assert pv.isVisible()
+    assert pv.isVisible()  # closed (and deleted) with the lecture view below
     scene, note = pv.next_scene()
     assert scene is None and "step 1" in note  # the first step is not trained yet
     key(qtbot, lecture, Qt.Key.Key_Right)  # forward-L1

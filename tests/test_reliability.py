@@ -39,6 +39,7 @@ def test_autosave_and_restore_after_a_crash(qtbot, tmp_path):
     asked = []
     again.offer_restore = lambda path: asked.append(path) or True
     assert again.restore_autosave()
+    qtbot.waitUntil(lambda: not again.session.replaying)  # replayed in the background
     assert asked and again.session.n_steps == 9 and again.session.step == 6
     np.testing.assert_array_equal(again.session.history.losses(), losses)
 
@@ -101,14 +102,21 @@ def test_divergence_stops_play_and_is_reported(qtbot, tmp_path):
         w.toggle_play()
     bad = blocker.args[0]
     assert not w.session.playing
+    # play stops at the first non-finite step, not at the end of its time slice
+    assert w.session.n_steps == bad and w.session.step == bad
     assert not np.isfinite(w.session.history.losses()[bad - 1])
     assert all(np.isfinite(w.session.history.losses()[: bad - 1]))
-    # the user can step back to the last finite step and lower the learning rate
+    # the user steps back to the last finite step, lowers the learning rate and continues
+    # from that step's weights (not from the initial ones)
     w.session.goto_step(bad - 1)
     assert np.isfinite(w.session.trace().loss)
+    there = w.session.parameters()
     w.setup.lr.setValue(0.01)
     w.setup.apply_button.click()
     assert w.session.spec.optimizer.lr == 0.01
+    now = w.session.parameters()
+    for a, b in zip(there[0] + there[1], now[0] + now[1], strict=True):
+        np.testing.assert_array_equal(a, b)
 
 
 def test_cuda_failure_falls_back_to_cpu(monkeypatch):

@@ -192,6 +192,7 @@ def test_three_runs_with_csv_data_reopen_on_another_path(qtbot, window, tmp_path
         assert '"csv"' not in target.read_text()
     other = window()
     assert other.open_network(str(target)), other.errors
+    qtbot.waitUntil(lambda: not other.session.replaying, timeout=20000)
     again = [(r.name, r.history.losses()) for _, r in other.session.runs.ordered()]
     assert [n for n, _ in again] == [n for n, _ in runs]
     for (_, a), (_, b) in zip(runs, again, strict=True):

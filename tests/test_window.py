@@ -280,6 +280,7 @@ def test_session_round_trip(qtbot, window, tmp_path):
     other = window("xor")
     assert other.open_network(str(path)), other.errors
     t = other.session
+    qtbot.waitUntil(lambda: not t.replaying)  # sessions replay in the background
     assert (t.n_steps, t.step, t.phase) == (s.n_steps, 4, 2)
     np.testing.assert_array_equal(t.history.losses(), losses)
     got = t.trace()

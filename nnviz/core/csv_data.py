@@ -7,21 +7,30 @@ Errors about the file name it and the 1-based line (and column); errors about th
 from __future__ import annotations
 
 import csv
-import io
 import itertools
 import math
+import os
+import re
 from array import array
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
 from nnviz.core.data import MAX_SAMPLES, Dataset, _class_names, _number, _split, labels_to_targets
-from nnviz.core.errors import DataError
+from nnviz.core.errors import DataError, OutsideDataError, printable
+from nnviz.core.limits import (
+    CSV_MAX_BYTES,
+    CSV_MAX_COLUMNS,
+    CSV_MAX_LINE_CHARS,
+    check_memory,
+)
 
-MAX_BYTES = 200 * 2**20
+MAX_BYTES = CSV_MAX_BYTES
 MAX_ROWS = MAX_SAMPLES
+MAX_COLUMNS = CSV_MAX_COLUMNS
+MAX_LINE_CHARS = CSV_MAX_LINE_CHARS
 DELIMITERS = (",", ";", "\t")
 _KEYS = {
     "csv",
@@ -48,7 +57,11 @@ def _float(cell: str) -> float | None:
 
 
 def _lines(path: Path, delimiter: str | None) -> tuple[Iterator[tuple[int, list[str]]], str]:
-    """(line number, cells) of each non-blank row, and the delimiter (detected when None)."""
+    """(line number, cells) of each non-blank row, and the delimiter (detected when None).
+
+    The file is read line by line (never whole): a line longer than MAX_LINE_CHARS, a row with
+    more than MAX_COLUMNS cells or a cell longer than the csv module's field limit is refused
+    as soon as it is met, so a one-line 190 MB file costs no more memory than a short one."""
     name = path.name
     try:
         size = path.stat().st_size
@@ -59,48 +72,86 @@ def _lines(path: Path, delimiter: str | None) -> tuple[Iterator[tuple[int, list[
     if size > MAX_BYTES:
         raise DataError(f"file is {size:,} bytes, more than the limit of {MAX_BYTES:,}", name)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as f:
+            first = next((line for line in _text_lines(f, name) if line.strip()), None)
     except OSError as exc:
         raise DataError(f"cannot be read ({exc.strerror or exc})", name) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        bad = raw[exc.start]
-        raise DataError(
-            f"line {line}, byte {col}: not UTF-8 text (byte 0x{bad:02x})", name
-        ) from None
-    if not text.strip():
+    if first is None:
         raise DataError("the file is empty", name)
     if delimiter is None:
-        first = text.lstrip().splitlines()[0]
         counts = {d: first.count(d) for d in DELIMITERS}
         delimiter = max(counts, key=counts.__getitem__) if max(counts.values()) else ","
+    if first.count(delimiter) >= MAX_COLUMNS:
+        raise DataError(f"line 1: more than {MAX_COLUMNS:,} columns", name)
 
     def rows() -> Iterator[tuple[int, list[str]]]:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        line = 1
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                raise DataError(
-                    f"line {reader.line_num}: not readable as CSV ({exc})", name
-                ) from None
-            if len(row) > 1 or (row and row[0].strip()):
-                yield line, row
-            line = reader.line_num + 1
+        try:
+            f = path.open("rb")
+        except OSError as exc:
+            raise DataError(f"cannot be read ({exc.strerror or exc})", name) from None
+        with f:
+            reader = csv.reader(_text_lines(f, name), delimiter=delimiter)
+            line = 1
+            while True:
+                try:
+                    row = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as exc:
+                    raise DataError(
+                        f"line {reader.line_num}: not readable as CSV ({exc})", name
+                    ) from None
+                if len(row) > MAX_COLUMNS:
+                    raise DataError(f"line {line}: more than {MAX_COLUMNS:,} columns", name)
+                if len(row) > 1 or (row and row[0].strip()):
+                    yield line, row
+                line = reader.line_num + 1
 
     return rows(), delimiter
 
 
-def read_table(path: Path, delimiter: str | None = None) -> tuple[list[list[str]], str]:
-    """The file's non-blank rows as text cells, and the delimiter used (, ; or tab)."""
+def _text_lines(f: BinaryIO, name: str) -> Iterator[str]:
+    """The file's lines as text (UTF-8, a byte-order mark skipped), each at most
+    MAX_LINE_CHARS bytes: a longer line or a byte that is not UTF-8 is refused with its line."""
+    number = 0
+    while True:
+        try:
+            raw = f.readline(MAX_LINE_CHARS + 1)
+        except OSError as exc:
+            raise DataError(f"cannot be read ({exc.strerror or exc})", name) from None
+        if not raw:
+            return
+        number += 1
+        if len(raw) > MAX_LINE_CHARS and not raw.endswith(b"\n"):
+            raise DataError(f"line {number} is longer than {MAX_LINE_CHARS:,} bytes", name)
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise DataError(
+                f"line {number}, byte {exc.start + 1}: not UTF-8 text "
+                f"(byte 0x{raw[exc.start]:02x})",
+                name,
+            ) from None
+        if "\r" in text:  # old Mac line ends (a lone CR) end lines too, as the csv module expects
+            yield from (part for part in _LONE_CR.split(text) if part)
+        else:
+            yield text
+
+
+_LONE_CR = re.compile(r"(?<=\r)(?!\n)")
+
+
+def read_table(
+    path: Path, delimiter: str | None = None, max_rows: int | None = None
+) -> tuple[list[list[str]], str]:
+    """The file's non-blank rows as text cells (the first ``max_rows`` of them, for a
+    preview), and the delimiter used (, ; or tab)."""
     rows_iter, delimiter = _lines(path, delimiter)
-    rows = [row for _, row in itertools.islice(rows_iter, MAX_ROWS + 2)]
+    limit = MAX_ROWS + 2 if max_rows is None else max_rows
+    rows = [row for _, row in itertools.islice(rows_iter, limit)]
+    rows_iter.close()
     if not rows:
         raise DataError("the file is empty", path.name)
     if len(rows) > MAX_ROWS + 1:
@@ -144,16 +195,58 @@ def _columns(spec: Any, names: list[str] | None, n_cols: int, key: str, where: s
     return out
 
 
-def _options(data: dict, base_dir: Path | None, where: str) -> tuple[Path, str | None, Any, str]:
+def data_path(file: str, base_dir: Path | None, allow_outside: bool, where: str) -> Path:
+    """Where a network file's data file is: relative to the network file's folder. An absolute
+    path, or one that leaves that folder (``..``, a link), is read only with ``allow_outside``
+    (the window asks first, the command line needs --allow-outside-data): a network file from
+    a stranger must not read, and show in its messages and images, a file of the user's."""
+    path = Path(file)
+    if base_dir is None:
+        return path
+    base = Path(base_dir).resolve()
+    full = path if path.is_absolute() else base / path
+    try:
+        inside = full.resolve().is_relative_to(base)
+    except (OSError, RuntimeError):  # a link loop
+        inside = False
+    if not inside and not allow_outside:
+        raise OutsideDataError(
+            f"the data file {printable(file, keep_end=True)!r} is outside the network file's "
+            "folder; it is read only when you allow it (the window asks; on the command line "
+            "add --allow-outside-data)",
+            where,
+            path=str(full),
+        )
+    return full
+
+
+def rebase_data(data: dict, base_dir: Path | None, folder: Path) -> dict:
+    """``data`` with its CSV path rewritten for a file saved in ``folder``: relative when the CSV
+    lies inside that folder, absolute otherwise (so a session saved elsewhere, or the autosave in
+    the app-data folder, still finds it; reading an absolute path asks first, see data_path)."""
+    file = data.get("csv") if isinstance(data, dict) else None
+    if not isinstance(file, str) or not file:
+        return data
+    full = Path(file) if base_dir is None else Path(base_dir) / file
+    full = Path(os.path.abspath(full))
+    target = Path(os.path.abspath(folder))
+    try:
+        new = str(full.relative_to(target))
+    except ValueError:
+        new = str(full)
+    return {**data, "csv": new}
+
+
+def _options(
+    data: dict, base_dir: Path | None, where: str, allow_outside: bool = False
+) -> tuple[Path, str | None, Any, str]:
     unknown = sorted(set(data) - _KEYS)
     if unknown:
         raise DataError(f"unknown key {unknown[0]!r} for CSV data", where)
     file = data["csv"]
     if not isinstance(file, str) or not file or "\0" in file:
         raise DataError('"csv" must be a file name', where)
-    path = Path(file)
-    if not path.is_absolute() and base_dir is not None:
-        path = base_dir / path
+    path = data_path(file, base_dir, allow_outside, where)
     delimiter = data.get("delimiter")
     if delimiter is not None and delimiter not in DELIMITERS:
         raise DataError('"delimiter" must be ",", ";" or a tab', where)
@@ -174,9 +267,10 @@ def load_csv(
     loss: str,
     base_dir: Path | None,
     where: str,
+    allow_outside: bool = False,
 ) -> Dataset:
     """The Dataset of a ``{"csv": …}`` data object."""
-    path, delimiter, header, task = _options(data, base_dir, where)
+    path, delimiter, header, task = _options(data, base_dir, where, allow_outside)
     frac = float(_number(data.get("test_fraction", 0.0), "test_fraction", 0, 0.9, where))
     seed = int(_number(data.get("seed", 0), "seed", 0, 2**32 - 1, where, whole=True))
     standardize = data.get("standardize", False)
@@ -195,7 +289,7 @@ def load_csv(
             name,
         )
     has_header = detect_header([r for _, r in head]) if header == "auto" else bool(header)
-    names = [c.strip() for c in first] if has_header else None
+    names = [printable(c.strip()) for c in first] if has_header else None
     inputs = _columns(data.get("inputs", list(range(n_cols - 1))), names, n_cols, "inputs", where)
     targets = _columns(data.get("targets", [n_cols - 1]), names, n_cols, "targets", where)
     both = set(inputs) & set(targets)
@@ -206,12 +300,15 @@ def load_csv(
     col_name = (lambda c: names[c]) if names else (lambda c: f"column {c + 1}")
     body = itertools.chain(head[1:] if has_header else head, rows)
     xs = array("d")
+    per_row = n_inputs * 8 * 4 + len(targets) * (64 + 8 * 4)  # copies: split, torch, cells
     cells: list[tuple[int, list[str]]] = []  # (line, target cells)
     for line, row in body:
         if len(row) != n_cols:
             raise DataError(f"line {line}: {len(row)} columns, the first line has {n_cols}", name)
         if len(cells) == MAX_ROWS:
             raise DataError(f"line {line}: more than {MAX_ROWS:,} data rows", name)
+        if len(cells) % 4096 == 4095:  # the rows read so far, as the dataset will hold them
+            check_memory(len(cells) * per_row, f"line {line}: the data read so far", name)
         for c in inputs:
             cell = row[c].strip()
             v = _float(cell)
@@ -247,7 +344,7 @@ def load_csv(
         labels = np.array([index[c] for c in raw], dtype=np.int64)
         t = labels_to_targets(labels, len(classes), n_outputs, out_act, name, where)
         if not numeric:
-            class_names = list(classes)
+            class_names = [printable(c) for c in classes]
         elif classes == list(range(len(classes))):
             class_names = _class_names(len(classes))
         else:

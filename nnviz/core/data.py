@@ -12,13 +12,13 @@ from typing import Any
 
 import numpy as np
 
-from nnviz.core.errors import DataError
+from nnviz.core.errors import DataError, printable
+from nnviz.core.limits import MAX_SAMPLES, check_memory
 
 DATASETS = ("xor", "and", "or", "circle", "gaussians", "spiral", "moons", "linear", "nonlinear")
 CLASSIFICATION = {"xor", "and", "or", "circle", "gaussians", "spiral", "moons"}
 MULTICLASS = {"gaussians", "spiral"}
 TRUTH_TABLES = {"xor": (0, 1, 1, 0), "and": (0, 0, 0, 1), "or": (0, 1, 1, 1)}
-MAX_SAMPLES = 1_000_000
 _GENERATED_KEYS = {"dataset", "n", "noise", "seed", "classes", "test_fraction", "standardize"}
 
 
@@ -133,19 +133,56 @@ def build_dataset(
     loss: str,
     base_dir: Path | None = None,
     where: str = "data",
+    allow_outside: bool = False,
 ) -> Dataset:
-    """The Dataset a network file's ``data`` object describes, checked against the network."""
+    """The Dataset a network file's ``data`` object describes, checked against the network.
+
+    A CSV file is found relative to ``base_dir`` (the network file's folder); one outside it is
+    read only with ``allow_outside`` (see :func:`nnviz.core.csv_data.data_path`)."""
     if not isinstance(data, dict):
         raise DataError("must be an object", where)
     if "dataset" in data:
-        return _generated(data, n_inputs, n_outputs, output_activation, where)
-    if "csv" in data:
+        ds = _generated(data, n_inputs, n_outputs, output_activation, where)
+    elif "csv" in data:
         from nnviz.core.csv_data import load_csv
 
-        return load_csv(data, n_inputs, n_outputs, output_activation, loss, base_dir, where)
-    if "inputs" in data:
-        return _inline(data, n_inputs, n_outputs, output_activation, loss, where)
-    raise DataError('needs "inputs"/"targets", "dataset" or "csv"', where)
+        ds = load_csv(
+            data, n_inputs, n_outputs, output_activation, loss, base_dir, where, allow_outside
+        )
+    elif "inputs" in data:
+        ds = _inline(data, n_inputs, n_outputs, output_activation, loss, where)
+    else:
+        raise DataError('needs "inputs"/"targets", "dataset" or "csv"', where)
+    check_targets(ds, loss, where)
+    return ds
+
+
+def check_targets(ds: Dataset, loss: str, where: str) -> None:
+    """Targets the loss is defined for: binary cross-entropy takes targets in [0, 1] (outside,
+    the loss goes negative); cross-entropy takes rows of probabilities (each in [0, 1], summing
+    to 1, as one-hot rows and class indices give)."""
+    if loss not in ("bce", "cross_entropy"):
+        return
+    for part, t in (("targets", ds.t_train), ("test targets", ds.t_test)):
+        if not t.size:
+            continue
+        bad = np.argwhere((t < 0) | (t > 1))
+        if len(bad):
+            r, c = (int(v) for v in bad[0])
+            raise DataError(
+                f"{part} row {r + 1} holds {t[r, c]:g}; {loss} needs targets between 0 and 1",
+                where,
+            )
+        if loss == "cross_entropy":
+            sums = t.sum(axis=1)
+            off = np.flatnonzero(np.abs(sums - 1) > 1e-6)
+            if len(off):
+                r = int(off[0])
+                raise DataError(
+                    f"{part} row {r + 1} sums to {sums[r]:g}; cross_entropy needs each row to "
+                    "sum to 1 (one-hot rows or class indices)",
+                    where,
+                )
 
 
 def _finite(x: Any) -> float | None:
@@ -236,7 +273,18 @@ def labels_to_targets(
         return (2 * t - 1 if out_act == "tanh" else t)[:, None]
     if n_outputs != k:
         raise DataError(f"the network has {n_outputs} outputs but {source} has {k} classes", where)
-    return np.eye(k)[labels]
+    return one_hot(labels, k, where)
+
+
+def one_hot(labels: np.ndarray, k: int, where: str) -> np.ndarray:
+    """One-hot rows [n, k] of class labels, refused before allocation beyond the budget (a few
+    KB of class indices with 8192 outputs would otherwise expand to gigabytes)."""
+    check_memory(
+        len(labels) * k * 8 * 4, f"{len(labels):,} one-hot targets of {k:,} classes", where
+    )
+    t = np.zeros((len(labels), k))
+    t[np.arange(len(labels)), labels] = 1.0
+    return t
 
 
 def _split(
@@ -290,6 +338,7 @@ def _matrix(rows: Any, width: int, key: str, what: str, where: str) -> np.ndarra
         raise DataError(f'"{key}" must be a non-empty list of rows', where)
     if len(rows) > MAX_SAMPLES:
         raise DataError(f'"{key}" has {len(rows):,} rows, more than {MAX_SAMPLES:,}', where)
+    check_memory(len(rows) * width * 8 * 4, f'"{key}" ({len(rows):,} rows of {width:,})', where)
     out = np.empty((len(rows), width), dtype=np.float64)
     for i, row in enumerate(rows):
         if not isinstance(row, list):
@@ -316,18 +365,19 @@ def _inline_part(
     scalars = isinstance(raw, list) and raw and not any(isinstance(v, list) for v in raw)
     if scalars and n_outputs == 1:
         raw = [[v] for v in raw]  # a flat list of values for a single output
-    elif scalars:
+    if scalars and n_outputs > 1:
         if loss != "cross_entropy":
             raise DataError(f'"{key}targets" as class indices need loss cross_entropy', where)
         for i, v in enumerate(raw):
             if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v < n_outputs:
                 raise DataError(
-                    f"{key}targets[{i}] is {v!r}, not a class index 0..{n_outputs - 1} "
-                    f"(the network has {n_outputs} outputs)",
+                    f"{key}targets[{i}] is {printable(repr(v))}, not a class index "
+                    f"0..{n_outputs - 1} (the network has {n_outputs} outputs)",
                     where,
                 )
-        raw = np.eye(n_outputs)[np.asarray(raw, dtype=np.int64)].tolist()
-    t = _matrix(raw, n_outputs, f"{key}targets", "outputs", where)
+        t = one_hot(np.asarray(raw, dtype=np.int64), n_outputs, where)
+    else:
+        t = _matrix(raw, n_outputs, f"{key}targets", "outputs", where)
     if len(t) != len(x):
         raise DataError(f'"{key}targets" has {len(t)} rows, "{key}inputs" has {len(x)}', where)
     return x, t
@@ -382,7 +432,7 @@ def _inline(
         labels_test=None if labels is None else labels[len(x) :],
         task=task,
         n_classes=k,
-        input_names=names_in,
-        target_names=names_out,
+        input_names=[printable(s) for s in names_in],
+        target_names=[printable(s) for s in names_out],
         description=f"{len(x)} inline samples",
     )

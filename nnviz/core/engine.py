@@ -12,6 +12,7 @@ from nnviz.core import activations, losses
 from nnviz.core.data import Dataset, batch_order, build_dataset
 from nnviz.core.device import resolve
 from nnviz.core.kernel import FusedTrainer
+from nnviz.core.limits import CHUNK_BYTES, check_memory, engine_bytes, traced_step_bytes
 from nnviz.core.model import TORCH_DTYPES, Network, build
 from nnviz.core.spec import NetworkSpec
 from nnviz.core.trace import LayerTrace, StepTrace
@@ -48,6 +49,7 @@ class Engine:
         base_dir: Path | None = None,
         device: str | None = None,
         dtype: str | None = None,
+        allow_outside_data: bool = False,
     ) -> None:
         self.spec = spec
         self.dtype_name = dtype or spec.dtype
@@ -62,7 +64,9 @@ class Engine:
             output_activation=spec.activations[-1],
             loss=spec.loss,
             base_dir=base_dir,
+            allow_outside=allow_outside_data,
         )
+        check_memory(self.needed_bytes(), "this network with its data and one traced step")
         try:
             self.net: Network = build(spec, self.device, self.dtype)
         except (RuntimeError, torch.cuda.OutOfMemoryError) as exc:  # CUDA trouble: use the CPU
@@ -83,6 +87,17 @@ class Engine:
         self._epoch_rows = torch.zeros(0, dtype=torch.long)
 
     # ----- set-up -------------------------------------------------------------------------
+    def needed_bytes(self) -> int:
+        """Estimated memory of this engine with its data and one traced step (nnviz.core.limits)."""
+        ds = self.dataset
+        batch = min(self.spec.batch_size, max(ds.n_train, 1))
+        opt = self.spec.optimizer
+        buffers = 2 if opt.name == "adam" else 1 if opt.momentum else 0
+        rows = ds.n_train + ds.n_test
+        return engine_bytes(
+            self.spec.layers, batch, rows, self.dtype_name, buffers
+        ) + traced_step_bytes(self.spec.layers, batch)
+
     @property
     def n_layers(self) -> int:
         return len(self.net.layers)
@@ -194,6 +209,12 @@ class Engine:
         return trace
 
     @property
+    def _max_chunk(self) -> int:
+        """Steps per kernel call: their gathered batches stay within CHUNK_BYTES."""
+        per_step = self._full_batch * (self.spec.layers[0] + self.spec.layers[-1]) * 8
+        return max(1, min(self.trainer.max_steps_per_call, CHUNK_BYTES // max(per_step, 1)))
+
+    @property
     def _full_batch(self) -> int:
         return min(self.spec.batch_size, self.dataset.n_train)
 
@@ -207,7 +228,7 @@ class Engine:
         self.trainer.pull(self.net)
         done = 0
         while done < n_steps:
-            rows, k, b = self._next_rows(min(n_steps - done, self.trainer.max_steps_per_call))
+            rows, k, b = self._next_rows(min(n_steps - done, self._max_chunk))
             xs = self._x.index_select(0, rows).view(k, b, -1)
             ts = self._t.index_select(0, rows).view(k, b, -1)
             ys, zs, step_norms = self.trainer.train(xs, ts)

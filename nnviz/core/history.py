@@ -17,6 +17,7 @@ from collections import OrderedDict
 import numpy as np
 
 from nnviz.core.engine import Engine, EngineState
+from nnviz.core.limits import TRACE_CACHE_BYTES, trace_record_bytes
 from nnviz.core.trace import StepTrace
 
 DEFAULT_KEYFRAME_BUDGET = 256 * 2**20
@@ -51,7 +52,9 @@ class History:
         self.parent = parent
         self.first = engine.step_count if parent is not None else 0
         """Steps up to ``first`` are the parent's; this history records the ones after."""
-        self.cache_size = cache_size
+        batch = min(engine.spec.batch_size, max(engine.dataset.n_train, 1))
+        per_trace = trace_record_bytes(engine.spec.layers, batch)
+        self.cache_size = min(cache_size, max(2, TRACE_CACHE_BYTES // per_trace))
         self.cache_bytes = DEFAULT_CACHE_BYTES
         self._cached_bytes = 0
         self.keyframe_every = keyframe_every or default_keyframe_spacing(engine)

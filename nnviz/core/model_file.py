@@ -9,16 +9,21 @@ import io
 import pickle
 import re
 import warnings
+import zipfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import torch
 
-from nnviz.core.errors import SpecError
+from nnviz.core.errors import SpecError, printable
+from nnviz.core.limits import WEIGHTS_MAX_BYTES, check_memory
 from nnviz.core.output import write_bytes
-from nnviz.core.spec import NetworkSpec, from_dict
+from nnviz.core.spec import MAX_PARAMETERS, MAX_WIDTH, NetworkSpec, from_dict
 
-MAX_BYTES = 2 * 2**30
+MAX_BYTES = WEIGHTS_MAX_BYTES
+_INTS = (torch.int8, torch.int16, torch.int32, torch.int64, torch.uint8)
 _KEY = re.compile(r"^(?:.*\.)?(\d+)\.(weight|bias)$")
 
 
@@ -45,10 +50,16 @@ def load_model(
         raise SpecError("no such file", name) from None
     if size > MAX_BYTES:
         raise SpecError(f"file is {size:,} bytes, more than the limit of {MAX_BYTES:,}", name)
+    zipped = zipfile.is_zipfile(path)
+    if zipped:
+        _check_archive(path, name)
+    else:  # the old format is read whole
+        check_memory(size * 4, "reading this weights file", name)
     try:
         with warnings.catch_warnings():  # torch warns about old formats; the checks below speak
             warnings.simplefilter("ignore")
-            obj = torch.load(str(path), map_location="cpu", weights_only=True)
+            # mapped, not read: a tensor's declared size is checked before its numbers are used
+            obj = torch.load(str(path), map_location="cpu", weights_only=True, mmap=zipped)
     except pickle.UnpicklingError as exc:
         found = re.search(r"Unsupported global: GLOBAL ([\w.]+)", str(exc))
         if found:
@@ -76,11 +87,21 @@ def load_model(
     if not isinstance(obj, dict) or not obj:
         raise SpecError("holds no state_dict of Linear layers", name)
     layers: dict[int, dict[str, torch.Tensor]] = {}
+    total = 0
     for key, value in obj.items():
         m = _KEY.match(str(key))
         if not m or not torch.is_tensor(value):
-            raise SpecError(f"entry {key!r} is not a Linear layer's weight or bias", name)
+            raise SpecError(
+                f"entry {printable(repr(key))} is not a Linear layer's weight or bias", name
+            )
+        _check_tensor(value, printable(str(key)), name)
+        total += value.numel()
         layers.setdefault(int(m.group(1)), {})[m.group(2)] = value
+    if total > MAX_PARAMETERS:
+        raise SpecError(
+            f"{total:,} numbers is more than the limit of {MAX_PARAMETERS:,} parameters", name
+        )
+    check_memory(total * 8 * 4, f"{total:,} weights", name)
     order = sorted(layers)
     weights, biases, sizes = [], [], []
     for i in order:
@@ -95,16 +116,65 @@ def load_model(
         if not sizes:
             sizes.append(int(w.shape[1]))
         sizes.append(int(w.shape[0]))
-        weights.append(w.to(torch.float64).tolist())
-        biases.append(b.to(torch.float64).tolist())
+        weights.append(_array(w, f"layer {i} weight", name))
+        biases.append(_array(b, f"layer {i} bias", name))
     if activations is None:
         raise SpecError("the file names no activations; give them (one per layer)", name)
-    doc = {
-        "layers": sizes,
-        "activations": activations,
-        "loss": loss,
-        "weights": weights,
-        "biases": biases,
-        **(extra or {}),
-    }
-    return from_dict(doc, where=name)
+    doc = {"layers": sizes, "activations": activations, "loss": loss, **(extra or {})}
+    doc.pop("weights", None)
+    doc.pop("biases", None)
+    spec = from_dict(doc, where=name)  # sizes, names and limits checked before the numbers
+    if spec.bias_shared:
+        for i, b in enumerate(biases):
+            if b.size and not np.all(b == b[0]):
+                raise SpecError(f"layer {i} bias must be equal values for a shared bias", name)
+    # numpy arrays straight into the spec: no Python list of every weight is ever built
+    return replace(spec, weights=tuple(weights), biases=tuple(biases))
+
+
+def _check_archive(path: Path, name: str) -> None:
+    """Refuse a zip whose entries declare more bytes than allowed, or compress suspiciously
+    well (a deflate bomb), before anything in it is decompressed."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise SpecError("not a readable PyTorch weights file (damaged zip)", name) from None
+    declared = sum(i.file_size for i in infos)
+    if declared > MAX_BYTES:
+        raise SpecError(
+            f"its entries hold {declared:,} bytes, more than the limit of {MAX_BYTES:,}", name
+        )
+    for info in infos:
+        if info.compress_type != zipfile.ZIP_STORED and info.file_size > 100 * max(
+            info.compress_size, 1024
+        ):
+            raise SpecError(
+                f"entry {printable(info.filename)} expands {info.file_size:,} bytes from "
+                f"{info.compress_size:,}: refused as a compression bomb",
+                name,
+            )
+    check_memory(declared * 2, "this weights file's contents", name)
+
+
+def _check_tensor(t: torch.Tensor, key: str, name: str) -> None:
+    """A dense real tensor of at most two dimensions within the width limit, checked on its
+    declared shape (a stride-0 or sparse tensor would otherwise expand when converted)."""
+    if t.layout != torch.strided:
+        raise SpecError(f"{key} is a {t.layout} tensor; nnviz reads dense tensors only", name)
+    if t.is_complex() or not (t.is_floating_point() or t.dtype in _INTS):
+        raise SpecError(f"{key} holds {t.dtype} values, not real numbers", name)
+    if t.dim() > 2:
+        raise SpecError(f"{key} has {t.dim()} dimensions; a Linear layer's have 1 or 2", name)
+    if any(n > MAX_WIDTH for n in t.shape):
+        raise SpecError(
+            f"{key} has shape {tuple(t.shape)}; layers have at most {MAX_WIDTH} neurons", name
+        )
+
+
+def _array(t: torch.Tensor, key: str, name: str) -> np.ndarray:
+    """A checked tensor as a float64 numpy array; non-finite numbers refused."""
+    a = t.detach().to(torch.float64).contiguous().numpy().copy()
+    if not np.isfinite(a).all():
+        raise SpecError(f"{key} holds NaN or infinite values; weights must be finite", name)
+    return a

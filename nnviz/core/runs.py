@@ -136,12 +136,20 @@ class Run:
 class RunTree:
     """The runs of a session; ``current`` is the one shown."""
 
-    def __init__(self, spec: NetworkSpec, base_dir: Path | None = None) -> None:
+    def __init__(
+        self, spec: NetworkSpec, base_dir: Path | None = None, allow_outside_data: bool = False
+    ) -> None:
+        """``allow_outside_data``: the user let the network's CSV file lie outside ``base_dir``."""
         self.base_dir = base_dir
+        self.allow_outside_data = allow_outside_data
         self.runs: dict[int, Run] = {}
         self._next_id = 1
-        engine = Engine(spec, base_dir=base_dir)
+        engine = self.engine(spec)
         self.current = self._add(spec, engine, History(engine), None, 0, "start", [], "")
+
+    def engine(self, spec: NetworkSpec) -> Engine:
+        """A new engine for ``spec``, reading its data as the session's first network does."""
+        return Engine(spec, base_dir=self.base_dir, allow_outside_data=self.allow_outside_data)
 
     # ----- making runs ----------------------------------------------------------------------
     def _add(
@@ -170,7 +178,7 @@ class RunTree:
     def _engine_at(self, parent: Run, spec: NetworkSpec, step: int) -> Engine:
         """A new engine with ``spec``'s settings, continuing ``parent`` after ``step`` steps."""
         state = parent.history.engine_after(step).get_state()
-        engine = Engine(spec, base_dir=self.base_dir)
+        engine = self.engine(spec)
         old = parent.spec
         same_opt = spec.optimizer.name == old.optimizer.name and (
             spec.optimizer.name != "sgd"
@@ -227,12 +235,12 @@ class RunTree:
     def branch_reshape(self, parent: Run, step: int, spec: NetworkSpec, note: str) -> Run:
         """A new network (another shape) whose initial weights are ``spec``'s, made from the
         parent's weights at ``step``; its steps count from 0."""
-        engine = Engine(spec, base_dir=self.base_dir)
+        engine = self.engine(spec)
         return self._add(spec, engine, History(engine), parent, step, "reshape", [], note)
 
     def add_start(self, spec: NetworkSpec) -> Run:
         """Another first run (a network of its own, from its initial weights)."""
-        engine = Engine(spec, base_dir=self.base_dir)
+        engine = self.engine(spec)
         return self._add(spec, engine, History(engine), None, 0, "start", [], "")
 
     # ----- managing runs --------------------------------------------------------------------
@@ -330,17 +338,50 @@ def _opt_name(opt) -> str:
     return "SGD with momentum" if opt.momentum else "SGD"
 
 
-def replay_runs(data: SessionData, base_dir: Path | None = None) -> RunTree:
-    """The runs a session file describes, each trained again to its step count (training is
-    deterministic, so every step is what it was); the run shown then is current."""
-    runs = data.all_runs()
-    tree = RunTree(runs[0].spec, base_dir)
-    made: dict[int, Run] = {}
-    for rd in runs:
+class RunReplay:
+    """Replaying a session file's runs a slice at a time (training is deterministic, so every
+    step comes out as it was): ``advance(k)`` trains at most ``k`` more steps, making each run
+    once its parent has the steps it branched from; ``tree`` holds the runs made so far, the
+    one that was shown current."""
+
+    def __init__(
+        self, data: SessionData, base_dir: Path | None = None, allow_outside_data: bool = False
+    ) -> None:
+        self.plan = data.all_runs()
+        self.shown = data.current_run()
+        self.tree = RunTree(self.plan[0].spec, base_dir, allow_outside_data)
+        self.total = sum(own_steps(rd) for rd in self.plan)
+        self.done = 0
+        self._made: dict[int, Run] = {}
+        self._next = 0
+
+    @property
+    def finished(self) -> bool:
+        return self._next >= len(self.plan)
+
+    def advance(self, max_steps: int) -> int:
+        """Train up to ``max_steps`` steps of the runs still to replay; returns how many."""
+        trained = 0
+        while not self.finished and trained < max_steps:
+            rd = self.plan[self._next]
+            run = self._made.get(rd.id) or self._make(rd)
+            k = min(rd.n_steps - run.n_steps, max_steps - trained)
+            if k > 0:
+                run.train(k)
+                trained += k
+            if run.n_steps >= rd.n_steps:
+                self._next += 1
+        self.done += trained
+        if self.finished or self.shown in self._made:
+            self.tree.current = self._made.get(self.shown, self.tree.current)
+        return trained
+
+    def _make(self, rd) -> Run:
+        tree = self.tree
         if rd.parent is None:
-            run = tree.current if not made else tree.add_start(rd.spec)
+            run = tree.current if not self._made else tree.add_start(rd.spec)
         else:
-            parent = made[rd.parent]
+            parent = self._made[rd.parent]
             if rd.how == "edit":
                 run = tree.branch_edit(parent, rd.at, rd.edits[0])
                 for edit in rd.edits[1:]:
@@ -350,11 +391,24 @@ def replay_runs(data: SessionData, base_dir: Path | None = None) -> RunTree:
             else:
                 run = tree.branch_settings(parent, rd.at, rd.spec, restart=rd.how == "restart")
         run.name, run.note = rd.name or run.name, rd.note or run.note
-        if rd.n_steps > run.n_steps:
-            run.train(rd.n_steps - run.n_steps)
-        made[rd.id] = run
-    tree.current = made.get(data.current_run(), tree.current)
-    return tree
+        self._made[rd.id] = run
+        return run
+
+
+def own_steps(rd) -> int:
+    """The steps a run of a session file trains itself (not those it shows of its parent)."""
+    return rd.n_steps - (rd.at if rd.how not in ("start", "reshape") else 0)
+
+
+def replay_runs(
+    data: SessionData, base_dir: Path | None = None, allow_outside_data: bool = False
+) -> RunTree:
+    """The runs a session file describes, each trained again to its step count; the run shown
+    then is current."""
+    replay = RunReplay(data, base_dir, allow_outside_data)
+    while not replay.finished:
+        replay.advance(1 << 30)
+    return replay.tree
 
 
 def session_data(
@@ -420,8 +474,9 @@ def inline_data(ds) -> dict:
         "inputs": ds.x_train.tolist(),
         "targets": ds.t_train.tolist(),
         "input_names": list(ds.input_names),
-        "target_names": list(ds.target_names),
     }
+    if len(ds.target_names) == ds.n_outputs:  # one name per output column (not class names)
+        out["target_names"] = list(ds.target_names)
     if ds.n_test:
         out["test"] = {"inputs": ds.x_test.tolist(), "targets": ds.t_test.tolist()}
     return out

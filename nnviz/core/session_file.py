@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from nnviz.core.errors import SpecError
+from nnviz.core.limits import SESSION_MAX_EDITS, SESSION_MAX_STEPS
 from nnviz.core.netfile import read_json
 from nnviz.core.output import write_json
 from nnviz.core.spec import NetworkSpec, from_dict, to_dict
 
 SESSION_VERSION = 2
-MAX_SESSION_STEPS = 10_000_000
+MAX_SESSION_STEPS = SESSION_MAX_STEPS
 """Steps of all the runs of a session file together."""
 MAX_RUNS = 64
 RUN_KINDS = ("start", "edit", "settings", "restart", "reshape")
@@ -155,6 +156,8 @@ def _edits(obj: dict, spec: NetworkSpec, n_steps: int, where: str) -> list[Edit]
     raw = obj.get("edits", [])
     if not isinstance(raw, list):
         raise SpecError('"edits" must be a list', where)
+    if len(raw) > SESSION_MAX_EDITS:
+        raise SpecError(f"{len(raw):,} edits, more than the limit of {SESSION_MAX_EDITS:,}", where)
     for k, e in enumerate(raw):
         w = f"{where}: edits[{k}]"
         if not isinstance(e, dict):

@@ -9,14 +9,11 @@ from typing import Any
 import numpy as np
 
 from nnviz.core.activations import ACTIVATIONS
-from nnviz.core.errors import SpecError
+from nnviz.core.errors import SpecError, printable
+from nnviz.core.limits import MAX_BATCH, MAX_PARAMETERS, MAX_WEIGHT_LAYERS, MAX_WIDTH
 from nnviz.core.losses import LOSSES, needs_output
 
 FORMAT_VERSION = 1
-MAX_WEIGHT_LAYERS = 32
-MAX_WIDTH = 8192
-MAX_PARAMETERS = 200_000_000
-MAX_BATCH = 1_000_000
 INIT_SCHEMES = ("uniform", "xavier", "he", "normal")
 OPTIMIZERS = ("sgd", "adam")
 DEVICES = ("cpu", "cuda", "auto")
@@ -297,14 +294,18 @@ def _matrix(x: Any, rows: int, cols: int, key: str, where: str) -> np.ndarray:
             raise SpecError(
                 f"{key}[{r}] must have {cols} values (one per input), found {got}", where
             )
-    return _numbers(x, key, where)
+    return _numbers(x, key, where, matrix=True)
 
 
-def _numbers(x: Any, key: str, where: str) -> np.ndarray:
-    flat = x if not x or not isinstance(x[0], list) else [v for row in x for v in row]
+def _numbers(x: Any, key: str, where: str, *, matrix: bool = False) -> np.ndarray:
+    """A list of numbers (``matrix``: a list of equal rows of numbers, checked by the caller)
+    as float64; anything else, e.g. a bias written as a nested column, is refused."""
+    flat = [v for row in x for v in row] if matrix else x
     for v in flat:
+        if isinstance(v, list):
+            raise SpecError(f"{key} holds a list where a number belongs", where)
         if isinstance(v, bool) or not isinstance(v, (int, float)):
-            raise SpecError(f"{key} holds {v!r}, which is not a number", where)
+            raise SpecError(f"{key} holds {printable(repr(v))}, which is not a number", where)
         if not math.isfinite(v):
             raise SpecError(f"{key} holds {v}, weights must be finite", where)
     return np.asarray(x, dtype=np.float64)

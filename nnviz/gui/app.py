@@ -22,8 +22,11 @@ APP_ID = "org.nnviz.nnviz"  # the desktop file's name and the Wayland app id
 DESKTOP_PLATFORMS = ("xcb", "wayland", "wayland-egl")  # Qt platforms that need a display server
 
 
-def run_app(network: str | None = None, argv: list[str] | None = None) -> int:
-    """Open the explorer window on a network file or preset (default ``xor``); run until closed."""
+def run_app(
+    network: str | None = None, argv: list[str] | None = None, allow_outside_data: bool = False
+) -> int:
+    """Open the explorer window on a network file or preset (default ``xor``); run until closed.
+    ``allow_outside_data`` (--allow-outside-data) reads its CSV file without asking."""
     try:
         from PySide6.QtCore import QSettings
         from PySide6.QtWidgets import QApplication
@@ -45,7 +48,7 @@ def run_app(network: str | None = None, argv: list[str] | None = None) -> int:
         open_files_from_desktop(app, window)
         window.show()
         if not window.restore_autosave() and network:
-            window.open_network(network)
+            window.open_network(network, allow_outside_data)
         settle_heap()
     except Exception as exc:  # start-up failed: say so in a dialog, not only on a terminal
         _startup_error(exc)

@@ -3,6 +3,7 @@ progress bar and Cancel, so the window stays responsive."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from nnviz.core.errors import NnvizError
 from nnviz.core.numfmt import MAX_DIGITS, MIN_DIGITS
-from nnviz.core.output import write_json
+from nnviz.core.output import open_output
 from nnviz.gui.session import Session
 from nnviz.render.trace_pages import TraceExport, scenes_for
 from nnviz.render.view import LABEL_CHOICES, THEMES, ViewState
@@ -53,6 +54,7 @@ class ExportJob(QObject):
     def __init__(self, session: Session, choices: ExportChoices) -> None:
         super().__init__()
         self.session, self.choices = session, choices
+        _check_size(session, choices)  # before any step is traced or frame drawn
         first = max(session.step, 1)
         engine = session.engine.clone()
         engine.set_state(
@@ -85,19 +87,16 @@ class ExportJob(QObject):
     def _tick(self) -> None:
         if self.cancelled:
             self._timer.stop()
+            self.job.abort()
             self.finished.emit(False, f"Export cancelled after {len(self.job.written)} files")
             return
         try:
             more = self.job.step()
             if not more:
-                doc = {
-                    "network": self.session.spec.to_json(),
-                    "files": [p.name for p in self.job.written],
-                    "steps": [t.to_json() for t in self.traces],
-                }
-                write_json(self.choices.out / "trace.json", doc, indent=None, follow_links=False)
+                self._write_trace_json()
         except (OSError, NnvizError) as exc:
             self._timer.stop()
+            self.job.abort()
             self.finished.emit(False, f"Export failed: {exc}")
             return
         self.progress.emit(self.job.done, self.job.total)
@@ -106,6 +105,32 @@ class ExportJob(QObject):
             self.finished.emit(
                 True, f"Exported {len(self.job.written)} files to {self.choices.out}"
             )
+
+    def _write_trace_json(self) -> None:
+        """trace.json, written one step at a time (never the whole document in memory)."""
+        head = {
+            "network": self.session.spec.to_json(),
+            "files": [p.name for p in self.job.written],
+        }
+        with open_output(self.choices.out / "trace.json", follow_links=False) as f:
+            f.write(json.dumps(head, allow_nan=False)[:-1].encode() + b', "steps": [')
+            for k, t in enumerate(self.traces):
+                f.write(((", " if k else "") + json.dumps(t.to_json(), allow_nan=False)).encode())
+            f.write(b"]}\n")
+
+
+def _check_size(session: Session, choices: ExportChoices) -> None:
+    """Refuse an export beyond the memory budget, with the figure and the limit."""
+    from nnviz.core.limits import check_memory, export_bytes
+
+    layers = session.spec.layers
+    batch = min(session.spec.batch_size, max(session.engine.dataset.n_train, 1))
+    frames = choices.steps * (1 if choices.only_update else 2 * len(layers))
+    w, h = choices.size
+    need = session.engine.needed_bytes() + export_bytes(
+        layers, batch, choices.steps, frames, w, h, choices.fmt
+    )
+    check_memory(need, f"exporting {frames:,} {choices.fmt.upper()} frames of {w}x{h}")
 
 
 class ExportDialog(QDialog):

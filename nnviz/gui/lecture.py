@@ -3,8 +3,10 @@ slide software and presentation clickers, with blackout, a help overlay, a pen a
 
 from __future__ import annotations
 
+import contextlib
 import os
 
+import shiboken6
 from PySide6.QtCore import QEasingCurve, QPointF, QRectF, QSettings, Qt, QVariantAnimation, Signal
 from PySide6.QtGui import (
     QColor,
@@ -331,9 +333,19 @@ class LectureView(QWidget):
         self.update()
 
     def leave(self) -> None:
-        if self.presenter is not None:
-            self.presenter.close()
         self.close()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        """Leaving lecture mode ends this view: it lets go of the session, closes its presenter
+        view and is deleted (each F5 makes a new one), so nothing of it stays behind."""
+        with contextlib.suppress(RuntimeError, TypeError):
+            self.session.changed.disconnect(self._changed)
+        self._fade.stop()
+        if self.presenter is not None and shiboken6.isValid(self.presenter):
+            self.presenter.close()
+        self.presenter = None
+        super().closeEvent(event)
+        self.deleteLater()
         self.closed.emit()
 
     def toggle_presenter(self) -> None:
@@ -342,9 +354,12 @@ class LectureView(QWidget):
 
         from nnviz.gui.presenter import PresenterView
 
-        if self.presenter is not None and self.presenter.isVisible():
+        if self.presenter is not None and shiboken6.isValid(self.presenter):
+            if self.presenter.isVisible():
+                self.presenter.close()
+                self.presenter = None
+                return
             self.presenter.close()
-            return
         self.presenter = PresenterView(self.session)
         others = [sc for sc in QGuiApplication.screens() if sc is not self.screen()]
         if others:

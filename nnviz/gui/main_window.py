@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import (
     QAction,
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz import __version__
-from nnviz.core.errors import NnvizError
+from nnviz.core.errors import NnvizError, printable
 from nnviz.core.netfile import load, preset_names
 from nnviz.core.numfmt import MAX_DIGITS, MIN_DIGITS, fmt
 from nnviz.gui.canvas import NetworkCanvas, ask_value
@@ -322,7 +323,7 @@ class MainWindow(QMainWindow):
     def _network_changed(self) -> None:
         s = self.session
         title = s.spec.name or (Path(s.source).stem if s.source else "network")
-        self.setWindowTitle(f"{title} — nnviz")
+        self.setWindowTitle(f"{printable(title)} — nnviz")  # a name from a file: escaped
 
     def _playing_changed(self, playing: bool) -> None:
         self.act_play.setChecked(playing)
@@ -330,7 +331,8 @@ class MainWindow(QMainWindow):
 
     def _diverged(self, step: int) -> None:
         self.statusBar().showMessage(
-            f"Training diverged at step {step} (NaN or Inf). Lower the learning rate and step back."
+            f"Training diverged at step {step} (NaN or Inf): step back to step {step - 1}, "
+            "lower the learning rate and Apply to continue from there."
         )
 
     def _speed_changed(self, text: str) -> None:
@@ -379,18 +381,22 @@ class MainWindow(QMainWindow):
         from nnviz.gui.lecture import LectureView
 
         view = getattr(self, "lecture", None)
-        if view is not None and view.isVisible():
+        if view is not None and shiboken6.isValid(view) and view.isVisible():
             view.leave()
             return
         self.session.pause()
         self.lecture = LectureView(self.session, self.settings, view=self.view)
-        self.lecture.closed.connect(self.activateWindow)
+        self.lecture.closed.connect(self._lecture_closed)
         screen = self.screen()
         if screen is not None:
             self.lecture.setGeometry(screen.geometry())
         self.lecture.showFullScreen()
         self.lecture.activateWindow()
         self.lecture.setFocus()
+
+    def _lecture_closed(self) -> None:
+        self.lecture = None  # the view deletes itself; keep no wrapper of it
+        self.activateWindow()
 
     def toggle_play(self) -> None:
         self.session.toggle_play(SPEEDS[self.speed.currentText()])
@@ -574,9 +580,12 @@ class MainWindow(QMainWindow):
 
     def apply_spec(self, spec, restart: bool = False) -> bool:
         """Settings from the setup panel: a new run from the step shown (or, ``restart``, from
-        the initial weights); the run shown keeps every step, and undo goes back to it."""
+        the initial weights); the run shown keeps every step, and undo goes back to it. A
+        data file chosen in the panel is the user's own choice, wherever it lies."""
         s = self.session
         text = "Restart with new settings" if restart else "Change settings"
+        if spec.data != s.spec.data:
+            s.runs.allow_outside_data = True
         try:
             make_run(self.undo_stack, s, text, lambda: s.apply_settings(spec, restart=restart))
         except NnvizError as exc:
@@ -586,14 +595,11 @@ class MainWindow(QMainWindow):
 
     def restructure(self, change, text: str = "Change the network") -> bool:
         """A change of shape or activation, made to the weights shown now: a new run (the run
-        shown keeps every step; undo goes back to it)."""
+        shown keeps every step; undo goes back to it). A network beyond the memory budget is
+        refused with a dialog."""
         s = self.session
         try:
             spec = change(s.spec, s.parameters())
-        except NnvizError as exc:
-            self.show_error("Cannot change the network", str(exc))
-            return False
-        try:
             make_run(self.undo_stack, s, text, lambda: s.apply_settings(spec))
         except NnvizError as exc:
             self.show_error("Cannot change the network", str(exc))
@@ -611,32 +617,23 @@ class MainWindow(QMainWindow):
         if path:
             self.open_network(path)
 
-    def open_network(self, name_or_path: str) -> bool:
+    def open_network(self, name_or_path: str, allow_outside_data: bool = False) -> bool:
         """Open a network file, a session file or a preset; on bad input show a dialog and keep
-        the current session untouched."""
-        from nnviz.core import session_file
-        from nnviz.core.netfile import read_json, resolve
+        the current session untouched. A data file outside the network file's folder is read
+        only after the user agrees; a session replays in the background with progress."""
+        from nnviz.core.errors import OutsideDataError
+        from nnviz.core.netfile import in_file
 
         try:
-            path = resolve(name_or_path)
-            doc = read_json(path)
-            data = spec = base = None
-            if session_file.is_session(doc):
-                data = session_file.from_json(doc, where=path.name)
-            else:
-                spec, base = load(name_or_path)
-            if not self.keep_work("open another network"):  # asked once the file is good
+            try:
+                opened = self._open(name_or_path, allow_outside_data)
+            except OutsideDataError as exc:
+                if allow_outside_data or not self.confirm_outside_data(exc.path):
+                    raise
+                opened = self._open(name_or_path, True)
+            if not opened:
                 return False
-            if data is not None:
-                self.session.open_session(data, path.resolve().parent, str(path))
-                self.session_path = path
-                self._apply_view(data.view)
-            else:
-                self.session.load(spec, base, name_or_path)
-                self.session_path = None
         except NnvizError as exc:
-            from nnviz.core.netfile import in_file
-
             self.show_error("Cannot open", str(in_file(exc, name_or_path)))
             return False
         if Path(name_or_path).suffix in (".json", ".nnviz"):
@@ -644,6 +641,80 @@ class MainWindow(QMainWindow):
             self.settings.setValue("last_dir", str(Path(name_or_path).resolve().parent))
         self.settings.setValue("last_file", name_or_path)
         return True
+
+    def _open(self, name_or_path: str, allow_outside: bool) -> bool:
+        """Open a file (False: the user kept the unsaved runs instead)."""
+        from nnviz.core import session_file
+        from nnviz.core.netfile import read_json, resolve
+        from nnviz.core.runs import RunTree
+
+        path = resolve(name_or_path)
+        doc = read_json(path)
+        data = spec = base = None
+        if session_file.is_session(doc):
+            data = session_file.from_json(doc, where=path.name)
+        else:
+            spec, base = load(name_or_path)
+            tree = RunTree(spec, base, allow_outside)  # data and size checked before any question
+        if not self.keep_work("open another network"):  # asked once the file is good
+            return False
+        if data is not None:
+            self.session.open_session(
+                data, path.resolve().parent, str(path), allow_outside, background=True
+            )
+            self.session_path = path
+            self._apply_view(data.view)
+            self._show_replay_progress()
+        else:
+            self.session.load(spec, base, name_or_path, allow_outside, tree=tree)
+            self.session_path = None
+        return True
+
+    def confirm_outside_data(self, path: str) -> bool:
+        """Ask before a network file reads a data file outside its folder (tests patch this)."""
+        from nnviz.core.errors import printable
+
+        answer = QMessageBox.question(
+            self,
+            "Data file outside the network's folder",
+            f"This network file reads its data from\n\n{printable(path, 200, keep_end=True)}\n\n"
+            "which is outside the network file's own folder. Read it only if you trust where "
+            "the network file came from. Read it?",
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _show_replay_progress(self) -> None:
+        """A progress dialog with Cancel while a session replays in the background."""
+        from PySide6.QtWidgets import QProgressDialog
+
+        s = self.session
+        if not s.replaying:
+            return
+        total = s._replay.replay.total
+        scale = max(1, -(-total // 1_000_000))  # QProgressDialog counts in int
+        progress = QProgressDialog("Replaying the session…", "Cancel", 0, total // scale, self)
+        progress.setWindowTitle("Open session")
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(400)
+        progress.setAutoReset(False)
+        progress.setAutoClose(False)
+        progress.canceled.connect(s.cancel_replay)
+
+        def update(done: int, _total: int) -> None:
+            progress.setLabelText(f"Replaying the session: step {done:,} of {total:,}")
+            progress.setValue(done // scale)
+
+        def finished(_complete: bool) -> None:
+            s.replay_progress.disconnect(update)
+            s.replay_finished.disconnect(finished)
+            progress.canceled.disconnect(s.cancel_replay)
+            progress.reset()
+            progress.deleteLater()
+            self.replay_dialog = None
+
+        s.replay_progress.connect(update)
+        s.replay_finished.connect(finished)
+        self.replay_dialog = progress
 
     def save_session(self) -> None:
         if getattr(self, "session_path", None) is None:
@@ -676,7 +747,7 @@ class MainWindow(QMainWindow):
         self.session_path = path
         self.session.dirty = False
         self._add_recent(str(path.resolve()))
-        self.statusBar().showMessage(f"Saved session {path}", 5000)
+        self.statusBar().showMessage(f"Saved session {printable(path, 120, keep_end=True)}", 5000)
         return True
 
     def _view_state(self) -> dict:
@@ -698,17 +769,23 @@ class MainWindow(QMainWindow):
 
     def save_network(self, path: Path) -> None:
         """Save the network with the weights shown now, keeping its data and settings."""
+        from nnviz.core.csv_data import rebase_data
         from nnviz.core.netfile import save
 
-        ws, bs = self.session.parameters()
-        spec = self.session.spec.with_changes(weights=tuple(ws), biases=tuple(bs))
+        s = self.session
+        ws, bs = s.parameters()
         try:
+            spec = s.spec.with_changes(
+                weights=tuple(ws),
+                biases=tuple(bs),
+                data=rebase_data(s.spec.data, s.base_dir, path.parent),
+            )
             save(spec, path)
         except (OSError, NnvizError) as exc:
             self.show_error("Cannot save", _write_failure(path, exc))
             return
         self._add_recent(str(path.resolve()))
-        self.statusBar().showMessage(f"Saved {path}", 5000)
+        self.statusBar().showMessage(f"Saved {printable(path, 120, keep_end=True)}", 5000)
 
     def _add_recent(self, path: str) -> None:
         recent = [p for p in self._recent() if p != path]
@@ -724,7 +801,9 @@ class MainWindow(QMainWindow):
     def _rebuild_recent(self) -> None:
         self.recent_menu.clear()
         for path in self._recent():
-            self.recent_menu.addAction(path, lambda p=path: self.open_network(p))
+            self.recent_menu.addAction(
+                printable(path, 120, keep_end=True), lambda p=path: self.open_network(p)
+            )
         self.recent_menu.setEnabled(bool(self._recent()))
 
     def export_image_dialog(self) -> None:
@@ -751,7 +830,7 @@ class MainWindow(QMainWindow):
         except (OSError, NnvizError) as exc:
             self.show_error("Cannot export", _write_failure(path, exc))
             return
-        self.statusBar().showMessage(f"Exported {path}", 5000)
+        self.statusBar().showMessage(f"Exported {printable(path, 120, keep_end=True)}", 5000)
 
     def export_trace_dialog(self) -> None:
         from nnviz.gui.export_dialog import ExportDialog
@@ -772,7 +851,11 @@ class MainWindow(QMainWindow):
         from nnviz.gui.export_dialog import ExportJob
 
         self.session.pause()
-        job = ExportJob(self.session, choices)
+        try:
+            job = ExportJob(self.session, choices)
+        except NnvizError as exc:  # beyond the memory budget: nothing traced, nothing written
+            self.show_error("Cannot export", str(exc))
+            return
         progress = QProgressDialog("Exporting…", "Cancel", 0, job.job.total, self)
         progress.setWindowTitle("Export trace")
         progress.setMinimumDuration(300)
@@ -782,6 +865,8 @@ class MainWindow(QMainWindow):
         def finished(ok: bool, message: str) -> None:
             progress.reset()
             self.statusBar().showMessage(message, 10000)
+            if not ok and not message.startswith("Export cancelled"):
+                self.show_error("Export failed", message)  # a full or read-only disk
 
         job.finished.connect(finished)
         self.export_job = job
@@ -830,7 +915,7 @@ class MainWindow(QMainWindow):
         from nnviz.core import session_file
         from nnviz.gui.autosave import autosave_path
 
-        if not self.session.dirty:
+        if not self.session.dirty or self.session.replaying:
             return False
         path = autosave_path()
         try:
@@ -858,7 +943,8 @@ class MainWindow(QMainWindow):
         path = pending_autosave()
         if path is None:
             return False
-        restored = self.offer_restore(path) and self.open_network(str(path))
+        # the autosave is nnviz's own file in the app-data folder: its data path is absolute
+        restored = self.offer_restore(path) and self.open_network(str(path), True)
         if restored:
             self.session_path = None  # saving asks for a real file name
             self.session.dirty = True  # not saved anywhere of the user's yet

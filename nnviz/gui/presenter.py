@@ -3,6 +3,7 @@ selected neuron's formulas and a timer, while the audience sees lecture mode."""
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import replace
 
@@ -115,6 +116,14 @@ class PresenterView(QWidget):
         css = richtext.css(get_theme("light"))
         self.caption.setText(document([s.caption()], css=css))
         self.formulas.setHtml(inspector_html(s, 4, "light"))
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        """Closed for good: let go of the session and be deleted (P makes a new one)."""
+        with contextlib.suppress(RuntimeError, TypeError):
+            self.session.changed.disconnect(self.refresh)
+        self._timer.stop()
+        super().closeEvent(event)
+        self.deleteLater()
 
     def elapsed(self) -> float:
         return time.monotonic() - self.started

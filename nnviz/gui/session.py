@@ -11,19 +11,21 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from nnviz.core.engine import Engine
 from nnviz.core.explain import header, phase_caption
 from nnviz.core.history import History
 from nnviz.core.phases import phase_names
-from nnviz.core.runs import Run, RunTree, replay_runs, session_data
+from nnviz.core.runs import Run, RunReplay, RunTree, session_data
 from nnviz.core.session_file import Edit, SessionData
 from nnviz.core.spec import NetworkSpec
 from nnviz.core.threads import view_threads
 from nnviz.core.trace import StepTrace
 from nnviz.gui.pacing import PLAY_SLICE_S, Pacer
 
+REPLAY_SLICE_S = 0.03  # longest replay slice per timer tick
 SPEEDS = {"1 step/s": 1, "10 steps/s": 10, "100 steps/s": 100, "as fast as possible": 0}
 
 
@@ -55,11 +57,23 @@ class Session(QObject):
     playing_changed = Signal(bool)
     diverged = Signal(int)  # step at which NaN/Inf appeared
     message = Signal(str)  # a line for the status bar
+    replay_progress = Signal(int, int)  # steps replayed, steps to replay
+    replay_finished = Signal(bool)  # True: the whole session replayed; False: cancelled
 
-    def __init__(self, spec: NetworkSpec, base_dir: Path | None = None, source: str = "") -> None:
+    def __init__(
+        self,
+        spec: NetworkSpec,
+        base_dir: Path | None = None,
+        source: str = "",
+        allow_outside_data: bool = False,
+    ) -> None:
         super().__init__()
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._play_tick)
+        self._replay_timer = QTimer(self)
+        self._replay_timer.timeout.connect(self._replay_tick)
+        self._replay: _Replay | None = None
+        self.allow_outside_data = allow_outside_data
         self._pacer = Pacer()
         self._steps_per_second = 0
         self._credit = 0.0
@@ -71,11 +85,32 @@ class Session(QObject):
         self.load(spec, base_dir, source)
 
     # ----- network and runs -----------------------------------------------------------------
-    def load(self, spec: NetworkSpec, base_dir: Path | None = None, source: str = "") -> None:
-        """Open a network: one run, no steps yet, showing the initial weights."""
+    def load(
+        self,
+        spec: NetworkSpec,
+        base_dir: Path | None = None,
+        source: str = "",
+        allow_outside_data: bool | None = None,
+        *,
+        tree: RunTree | None = None,
+    ) -> None:
+        """Open a network: one run, no steps yet, showing the initial weights.
+
+        ``allow_outside_data`` lets its CSV file lie outside ``base_dir`` (the user confirmed
+        it); None keeps the session's choice. ``tree``: the runs already built for ``spec``."""
+        allow = self.allow_outside_data if allow_outside_data is None else allow_outside_data
+        if tree is None:
+            tree = RunTree(spec, base_dir, allow)  # fails before anything shown changes
+        self._install(tree, base_dir, source, allow)
+
+    def _install(self, tree: RunTree, base_dir: Path | None, source: str, allow: bool) -> None:
+        """Show a new run tree (built and checked beforehand, so a failure changes nothing)."""
         self.pause()
-        runs = RunTree(spec, base_dir)  # fails before anything shown changes
-        self.runs = runs
+        if self._replay is not None:  # another file opened while a session was replaying
+            self._stop_replay()
+            self.replay_finished.emit(False)
+        self.allow_outside_data = allow
+        self.runs = tree
         self.base_dir = base_dir
         self.source = source
         self._evals: dict = {}
@@ -303,14 +338,22 @@ class Session(QObject):
         return self.run.traced_step()
 
     def _check_finite(self) -> bool:
+        """After training: at a non-finite loss, stop at the first step that had one (steps
+        trained past it in the same slice are dropped) and say so."""
         losses = self.history.losses()
         if len(losses) and not _finite(losses[-1]):
-            bad = int(next(i for i, v in enumerate(losses) if not _finite(v))) + 1
+            bad = int(np.flatnonzero(~np.isfinite(losses))[0]) + 1
             self.pause()
+            if self.history.first < bad < self.n_steps:  # steps trained past it: dropped
+                self.history.rewind(bad)
+                self.run.evals = [e for e in self.run.evals if e.step <= bad]
+            self.step, self.phase = bad, len(self.phases) - 1
+            self.history_grew.emit(self.n_steps)
+            self.changed.emit()
             self.diverged.emit(bad)
             self.message.emit(
-                f"The loss became NaN or Inf at step {bad}: lower the learning rate, then step "
-                f"back to step {bad - 1} and continue from there."
+                f"The loss became NaN or Inf at step {bad}: step back to step {bad - 1}, lower "
+                "the learning rate and Apply to continue from that step's weights."
             )
             return False
         return True
@@ -461,23 +504,97 @@ class Session(QObject):
             self.runs, self.step, self.phase, view or {}, folder=folder, embed=embed
         )
 
-    def open_session(self, data: SessionData, base_dir: Path | None, source: str) -> None:
-        """Replay a saved session: the same runs, the same steps, the same position."""
-        tree = replay_runs(data, base_dir)
-        self.pause()
-        self.runs = tree
-        self.base_dir = base_dir
-        self.source = source
-        self._evals = {}
-        self.selection = None
-        self.sample = 0
-        self.step = 0
-        self.phase = -1
-        self.switch_run(tree.current, data.step)
-        self.goto_step(data.step, data.phase)
-        self.dirty = False
-        self.compared = set()
-        self.opened.emit()
+    def open_session(
+        self,
+        data: SessionData,
+        base_dir: Path | None,
+        source: str,
+        allow_outside_data: bool | None = None,
+        *,
+        background: bool = False,
+    ) -> None:
+        """Replay a saved session: the same runs, the same steps, the same position.
+
+        The replay's time and memory are estimated first and refused beyond their limits
+        (nothing shown changes). With ``background`` it runs in short timer slices, so the
+        window stays responsive: ``replay_progress`` reports it, ``cancel_replay`` stops it
+        where it is."""
+        from nnviz.core.limits import check_memory, check_replay, history_bytes
+
+        allow = self.allow_outside_data if allow_outside_data is None else allow_outside_data
+        replay = RunReplay(data, base_dir, allow)  # the first run's engine: data checked
+        first = replay.plan[0].spec
+        engine = replay.tree.current.engine
+        batch = min(first.batch_size, max(engine.dataset.n_train, 1))
+        where = Path(source).name or None
+        check_replay(first.layers, batch, replay.total, where)
+        need = engine.needed_bytes() + sum(
+            history_bytes(len(rd.spec.layers) - 1, rd.n_steps) for rd in replay.plan
+        )
+        check_memory(need, f"replaying {replay.total:,} steps", where)
+        self._install(replay.tree, base_dir, source, allow)
+        self._replay = _Replay(data, replay)
+        if background:
+            self._replay_timer.start(0)
+            self.replay_progress.emit(0, replay.total)
+        else:
+            while self._replay is not None:
+                self._replay_tick(budget_s=float("inf"))
+
+    @property
+    def replaying(self) -> bool:
+        return self._replay is not None
+
+    def cancel_replay(self) -> None:
+        """Stop a background replay: the steps replayed so far stay, shown at the last one."""
+        if self._replay is not None:
+            self._finish_replay(complete=False)
+
+    def _stop_replay(self) -> None:
+        self._replay_timer.stop()
+        self._replay = None
+
+    def _replay_tick(self, budget_s: float = REPLAY_SLICE_S) -> None:
+        """Replay for about ``budget_s`` seconds in chunks sized from the measured rate."""
+        r = self._replay
+        if r is None:
+            return
+        end = time.perf_counter() + budget_s
+        while not r.replay.finished:
+            t = time.perf_counter()
+            k = r.replay.advance(r.chunk)
+            spent = time.perf_counter() - t
+            r.chunk = max(1, min(1 << 20, int(max(k, 1) * 0.5 * budget_s / max(spent, 1e-6))))
+            if time.perf_counter() >= end:
+                break
+        if r.replay.finished:
+            self._finish_replay(complete=True)
+            return
+        self.replay_progress.emit(r.replay.done, r.replay.total)
+
+    def _finish_replay(self, complete: bool) -> None:
+        r = self._replay
+        self._stop_replay()
+        tree = r.replay.tree
+        step = r.data.step if complete else min(r.data.step, tree.current.n_steps)
+        self.switch_run(tree.current, step)
+        self.goto_step(step, r.data.phase)
+        self.dirty = not complete
+        if not complete:
+            self.message.emit(
+                f"Replay cancelled after {r.replay.done:,} of {r.replay.total:,} steps"
+            )
+        self._check_finite()
+        self.replay_finished.emit(complete)
+
+
+@dataclass
+class _Replay:
+    """A session being replayed: its data, the replay of its runs, the chunk size."""
+
+    data: SessionData
+    replay: RunReplay
+    chunk: int = 1
 
 
 def _finite(x: float) -> bool:

@@ -33,7 +33,7 @@ from nnviz.core.activations import ACTIVATIONS
 from nnviz.core.csv_data import detect_header, read_table
 from nnviz.core.data import DATASETS
 from nnviz.core.device import cuda_available
-from nnviz.core.errors import NnvizError
+from nnviz.core.errors import NnvizError, printable
 from nnviz.core.losses import LOSSES
 from nnviz.core.spec import INIT_SCHEMES, NetworkSpec, from_dict, to_dict
 from nnviz.gui.session import Session
@@ -41,6 +41,7 @@ from nnviz.gui.session import Session
 INLINE = "inline data (from the file)"
 CSV = "CSV file…"
 PREVIEW_ROWS = 8
+PREVIEW_COLUMNS = 64  # the preview table's columns (the pickers list them all)
 
 
 def _spin(lo: float, hi: float, decimals: int = 0, step: float = 1.0):
@@ -270,14 +271,14 @@ class SetupDock(QDockWidget):
 
     def _load_preview(self) -> None:
         try:
-            rows, _ = read_table(self.csv_path)
+            rows, _ = read_table(self.csv_path, max_rows=PREVIEW_ROWS + 1)
         except NnvizError as exc:
             self.error.emit(str(exc))
             self.csv_label.setText("no file")
             self._rows = []
             return
         self._rows = rows
-        self.csv_label.setText(self.csv_path.name)
+        self.csv_label.setText(printable(self.csv_path.name))
         self.header.blockSignals(True)
         self.header.setChecked(detect_header(rows))
         self.header.blockSignals(False)
@@ -287,16 +288,19 @@ class SetupDock(QDockWidget):
         rows = getattr(self, "_rows", [])
         if not rows:
             return
-        names = (
-            rows[0] if self.header.isChecked() else [f"column {i + 1}" for i in range(len(rows[0]))]
+        names = (  # text from a file: control characters escaped, length bounded
+            [printable(c.strip()) for c in rows[0]]
+            if self.header.isChecked()
+            else [f"column {i + 1}" for i in range(len(rows[0]))]
         )
         body = rows[1:] if self.header.isChecked() else rows
-        self.preview.setColumnCount(len(names))
-        self.preview.setHorizontalHeaderLabels(names)
+        shown = names[:PREVIEW_COLUMNS]
+        self.preview.setColumnCount(len(shown))
+        self.preview.setHorizontalHeaderLabels(shown)
         self.preview.setRowCount(min(len(body), PREVIEW_ROWS))
         for r, row in enumerate(body[:PREVIEW_ROWS]):
-            for c, cell in enumerate(row[: len(names)]):
-                self.preview.setItem(r, c, QTableWidgetItem(cell))
+            for c, cell in enumerate(row[: len(shown)]):
+                self.preview.setItem(r, c, QTableWidgetItem(printable(cell, 24)))
         self.inputs.clear()
         for i, name in enumerate(names):
             item = QListWidgetItem(name)
@@ -389,6 +393,7 @@ class SetupDock(QDockWidget):
             output_activation=spec.activations[-1],
             loss=spec.loss,
             base_dir=s.base_dir,
+            allow_outside=True,  # the CSV file chosen here is the user's own choice
         )  # data problems are reported before anything changes
         return spec
 

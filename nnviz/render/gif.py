@@ -7,12 +7,13 @@ decodes. Each frame after the first stores only the rectangle that changed.
 
 from __future__ import annotations
 
+import contextlib
 import struct
 from pathlib import Path
 
 import numpy as np
 
-from nnviz.core.output import write_bytes
+from nnviz.core.output import open_output
 
 _R, _G, _B = 6, 7, 6
 
@@ -74,6 +75,68 @@ def _lzw_literal(indices: np.ndarray) -> bytes:
     return bytes(out)
 
 
+class GifStream:
+    """An animated GIF written frame by frame: only the previous frame's palette indices are
+    kept, so an export of any length holds one frame in memory. The file goes through
+    nnviz.core.output (atomic for a regular file) and appears when ``close()`` is called;
+    ``abort()`` drops it."""
+
+    def __init__(
+        self, path: Path, width: int, height: int, loop: bool = True, *, follow_links: bool = True
+    ) -> None:
+        self.width, self.height = width, height
+        self._stack = contextlib.ExitStack()
+        self._out = self._stack.enter_context(open_output(path, follow_links=follow_links))
+        self._prev: np.ndarray | None = None
+        self.frames = 0
+        head = bytearray(b"GIF89a")
+        head += struct.pack("<HHBBB", width, height, 0xF7, 0, 0)  # global colour table, 256
+        head += PALETTE.tobytes()
+        if loop:
+            head += b"\x21\xff\x0bNETSCAPE2.0\x03\x01\x00\x00\x00"
+        self._write(bytes(head))
+
+    def _write(self, data: bytes) -> None:
+        try:
+            self._out.write(data)
+        except BaseException:
+            self.abort()
+            raise
+
+    def add(self, frame: np.ndarray, delay_cs: int) -> None:
+        """Append an RGB frame [H, W, 3] (uint8); ``delay_cs`` in 1/100 s."""
+        idx = quantize(frame)
+        w, h = self.width, self.height
+        x0, y0, x1, y1 = 0, 0, w, h
+        if self._prev is not None:
+            diff = idx != self._prev
+            if diff.any():
+                ys, xs = np.nonzero(diff.any(axis=1))[0], np.nonzero(diff.any(axis=0))[0]
+                y0, y1, x0, x1 = int(ys[0]), int(ys[-1]) + 1, int(xs[0]), int(xs[-1]) + 1
+            else:
+                x0, y0, x1, y1 = 0, 0, 1, 1
+        out = bytearray(struct.pack("<BBBBHBB", 0x21, 0xF9, 4, 0x04, max(int(delay_cs), 2), 0, 0))
+        out += struct.pack("<BHHHHB", 0x2C, x0, y0, x1 - x0, y1 - y0, 0)
+        out.append(8)
+        out += _lzw_literal(idx[y0:y1, x0:x1])
+        self._write(bytes(out))
+        self._prev = idx
+        self.frames += 1
+
+    def close(self) -> None:
+        """Finish the file (it appears now)."""
+        if not self.frames:
+            self.abort()
+            raise ValueError("no frames to write")
+        self._write(b"\x3b")
+        self._stack.close()
+
+    def abort(self) -> None:
+        """Drop the file: a regular target keeps what it held before."""
+        err = RuntimeError("GIF export stopped")
+        self._stack.__exit__(RuntimeError, err, None)
+
+
 def write_gif(
     path: Path,
     frames: list[np.ndarray],
@@ -86,29 +149,10 @@ def write_gif(
     if not frames:
         raise ValueError("no frames to write")
     h, w = frames[0].shape[:2]
-    out = bytearray(b"GIF89a")
-    out += struct.pack("<HHBBB", w, h, 0xF7, 0, 0)  # global colour table of 256 entries
-    out += PALETTE.tobytes()
-    if loop:
-        out += b"\x21\xff\x0bNETSCAPE2.0\x03\x01\x00\x00\x00"
-    prev = None
+    gif = GifStream(path, w, h, loop, follow_links=follow_links)
     for frame, delay in zip(frames, delays_cs, strict=True):
-        idx = quantize(frame)
-        x0, y0, x1, y1 = 0, 0, w, h
-        if prev is not None:
-            diff = idx != prev
-            if diff.any():
-                ys, xs = np.nonzero(diff.any(axis=1))[0], np.nonzero(diff.any(axis=0))[0]
-                y0, y1, x0, x1 = int(ys[0]), int(ys[-1]) + 1, int(xs[0]), int(xs[-1]) + 1
-            else:
-                x0, y0, x1, y1 = 0, 0, 1, 1
-        out += struct.pack("<BBBBHBB", 0x21, 0xF9, 4, 0x04, max(int(delay), 2), 0, 0)
-        out += struct.pack("<BHHHHB", 0x2C, x0, y0, x1 - x0, y1 - y0, 0)
-        out.append(8)
-        out += _lzw_literal(idx[y0:y1, x0:x1])
-        prev = idx
-    out.append(0x3B)
-    write_bytes(path, bytes(out), follow_links=follow_links)
+        gif.add(frame, delay)
+    gif.close()
 
 
 def count_frames(path: Path) -> int:

@@ -84,7 +84,7 @@ class TraceExport:
         self.png_quality = png_quality
         self.done = 0
         self.written: list[Path] = []
-        self._frames: list[np.ndarray] = []
+        self._gif = None  # the GIF being written, frame by frame
 
     @property
     def total(self) -> int:
@@ -123,8 +123,17 @@ class TraceExport:
                 path = self.out / f"{stem}.svg"
                 save_svg(scene, path, self.width, self.height, follow_links=False)
                 self.written.append(path)
-            elif self.fmt == "gif":
-                self._frames.append(_rgb(render_image(scene, self.width, self.height)))
+            elif self.fmt == "gif":  # streamed: one frame in memory at a time
+                if self._gif is None:
+                    from nnviz.render.gif import GifStream
+
+                    self._gif = GifStream(
+                        self.out / "trace.gif", self.width, self.height, follow_links=False
+                    )
+                self._gif.add(
+                    _rgb(render_image(scene, self.width, self.height)),
+                    max(self.frame_ms // 10, 2),
+                )
         elif self.fmt == "pdf":
             path = self.out / "trace.pdf"
             save_pdf(
@@ -137,19 +146,25 @@ class TraceExport:
             )
             self.written.append(path)
         else:
-            from nnviz.render.gif import write_gif
-
-            path = self.out / "trace.gif"
-            delays = [max(self.frame_ms // 10, 2)] * len(self._frames)
-            write_gif(path, self._frames, delays, follow_links=False)
-            self._frames = []
-            self.written.append(path)
+            self._gif.close()
+            self._gif = None
+            self.written.append(self.out / "trace.gif")
         self.done += 1
         return self.done < self.total
 
+    def abort(self) -> None:
+        """Stop: a GIF being written is dropped (no partial file, no temporary left)."""
+        if self._gif is not None:
+            self._gif.abort()
+            self._gif = None
+
     def run(self) -> list[Path]:
-        while self.step():
-            pass
+        try:
+            while self.step():
+                pass
+        except BaseException:
+            self.abort()
+            raise
         return self.written
 
 
