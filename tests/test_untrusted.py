@@ -332,3 +332,17 @@ def test_a_session_replays_at_once_outside_the_window(qtbot):
     other.open_session(data, base, "run.nnviz")
     assert not other.replaying and (other.n_steps, other.step, other.phase) == (300, 120, 2)
     np.testing.assert_array_equal(other.history.losses(), s.history.losses())
+
+
+def test_window_command_passes_the_outside_data_flag(tree, monkeypatch):
+    import nnviz.gui.app as app
+
+    course, _ = tree
+    net = _csv_network(course, "../private/secret.csv")
+    calls = []
+    monkeypatch.setattr(app, "run_app", lambda network, **kw: calls.append((network, kw)) or 0)
+    assert main([str(net)]) == 0 and main([str(net), "--allow-outside-data"]) == 0
+    assert calls == [
+        (str(net), {"allow_outside_data": False}),
+        (str(net), {"allow_outside_data": True}),
+    ]
