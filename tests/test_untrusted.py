@@ -321,3 +321,31 @@ def test_csv_with_old_mac_line_ends_reads_like_any_other(tmp_path):
     path.write_bytes(b"\xef\xbb\xbfa,b,y\r1,2,0\r3,4,1\r\n5,6,0\r")
     rows, delimiter = read_table(path)
     assert rows == [["a", "b", "y"], ["1", "2", "0"], ["3", "4", "1"], ["5", "6", "0"]]
+
+
+def test_a_session_replays_at_once_outside_the_window(qtbot):
+    """Without a window (background=False) the replay runs to the end before returning."""
+    spec, base = load("spiral")
+    s = Session(spec, base, "spiral")
+    for _ in range(300):
+        s.next_step()
+    s.goto_step(120, 2)
+    data = s.to_session_data()
+    other = Session(*load("xor"), "xor")
+    other.open_session(data, base, "run.nnviz")
+    assert not other.replaying and (other.n_steps, other.step, other.phase) == (300, 120, 2)
+    np.testing.assert_array_equal(other.history.losses(), s.history.losses())
+
+
+def test_window_command_passes_the_outside_data_flag(tree, monkeypatch):
+    import nnviz.gui.app as app
+
+    course, _ = tree
+    net = _csv_network(course, "../private/secret.csv")
+    calls = []
+    monkeypatch.setattr(app, "run_app", lambda network, **kw: calls.append((network, kw)) or 0)
+    assert main([str(net)]) == 0 and main([str(net), "--allow-outside-data"]) == 0
+    assert calls == [
+        (str(net), {"allow_outside_data": False}),
+        (str(net), {"allow_outside_data": True}),
+    ]

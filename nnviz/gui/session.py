@@ -18,14 +18,14 @@ from nnviz.core.engine import Engine
 from nnviz.core.explain import header, phase_caption
 from nnviz.core.history import History
 from nnviz.core.phases import phase_names
-from nnviz.core.runs import Run, RunReplay, RunTree, session_data
+from nnviz.core.runs import Run, RunTree, session_data
 from nnviz.core.session_file import Edit, SessionData
 from nnviz.core.spec import NetworkSpec
 from nnviz.core.threads import view_threads
 from nnviz.core.trace import StepTrace
 from nnviz.gui.pacing import PLAY_SLICE_S, Pacer
+from nnviz.gui.replay import ReplayMixin, ReplayState
 
-REPLAY_SLICE_S = 0.03  # longest replay slice per timer tick
 SPEEDS = {"1 step/s": 1, "10 steps/s": 10, "100 steps/s": 100, "as fast as possible": 0}
 
 
@@ -45,7 +45,7 @@ class Selection:
         return ("edge", self.layer, self.row, self.col)
 
 
-class Session(QObject):
+class Session(QObject, ReplayMixin):
     """What the window shows. ``step`` is the shown step (0 = none yet), ``phase`` its phase."""
 
     changed = Signal()  # anything on screen changed (step, phase, selection, values)
@@ -72,7 +72,7 @@ class Session(QObject):
         self._timer.timeout.connect(self._play_tick)
         self._replay_timer = QTimer(self)
         self._replay_timer.timeout.connect(self._replay_tick)
-        self._replay: _Replay | None = None
+        self._replay: ReplayState | None = None
         self.allow_outside_data = allow_outside_data
         self._pacer = Pacer()
         self._steps_per_second = 0
@@ -503,98 +503,6 @@ class Session(QObject):
         return session_data(
             self.runs, self.step, self.phase, view or {}, folder=folder, embed=embed
         )
-
-    def open_session(
-        self,
-        data: SessionData,
-        base_dir: Path | None,
-        source: str,
-        allow_outside_data: bool | None = None,
-        *,
-        background: bool = False,
-    ) -> None:
-        """Replay a saved session: the same runs, the same steps, the same position.
-
-        The replay's time and memory are estimated first and refused beyond their limits
-        (nothing shown changes). With ``background`` it runs in short timer slices, so the
-        window stays responsive: ``replay_progress`` reports it, ``cancel_replay`` stops it
-        where it is."""
-        from nnviz.core.limits import check_memory, check_replay, history_bytes
-
-        allow = self.allow_outside_data if allow_outside_data is None else allow_outside_data
-        replay = RunReplay(data, base_dir, allow)  # the first run's engine: data checked
-        first = replay.plan[0].spec
-        engine = replay.tree.current.engine
-        batch = min(first.batch_size, max(engine.dataset.n_train, 1))
-        where = Path(source).name or None
-        check_replay(first.layers, batch, replay.total, where)
-        need = engine.needed_bytes() + sum(
-            history_bytes(len(rd.spec.layers) - 1, rd.n_steps) for rd in replay.plan
-        )
-        check_memory(need, f"replaying {replay.total:,} steps", where)
-        self._install(replay.tree, base_dir, source, allow)
-        self._replay = _Replay(data, replay)
-        if background:
-            self._replay_timer.start(0)
-            self.replay_progress.emit(0, replay.total)
-        else:
-            while self._replay is not None:
-                self._replay_tick(budget_s=float("inf"))
-
-    @property
-    def replaying(self) -> bool:
-        return self._replay is not None
-
-    def cancel_replay(self) -> None:
-        """Stop a background replay: the steps replayed so far stay, shown at the last one."""
-        if self._replay is not None:
-            self._finish_replay(complete=False)
-
-    def _stop_replay(self) -> None:
-        self._replay_timer.stop()
-        self._replay = None
-
-    def _replay_tick(self, budget_s: float = REPLAY_SLICE_S) -> None:
-        """Replay for about ``budget_s`` seconds in chunks sized from the measured rate."""
-        r = self._replay
-        if r is None:
-            return
-        end = time.perf_counter() + budget_s
-        while not r.replay.finished:
-            t = time.perf_counter()
-            k = r.replay.advance(r.chunk)
-            spent = time.perf_counter() - t
-            r.chunk = max(1, min(1 << 20, int(max(k, 1) * 0.5 * budget_s / max(spent, 1e-6))))
-            if time.perf_counter() >= end:
-                break
-        if r.replay.finished:
-            self._finish_replay(complete=True)
-            return
-        self.replay_progress.emit(r.replay.done, r.replay.total)
-
-    def _finish_replay(self, complete: bool) -> None:
-        r = self._replay
-        self._stop_replay()
-        tree = r.replay.tree
-        step = r.data.step if complete else min(r.data.step, tree.current.n_steps)
-        self.switch_run(tree.current, step)
-        self.goto_step(step, r.data.phase)
-        self.dirty = not complete
-        if not complete:
-            self.message.emit(
-                f"Replay cancelled after {r.replay.done:,} of {r.replay.total:,} steps"
-            )
-        self._check_finite()
-        self.replay_finished.emit(complete)
-
-
-@dataclass
-class _Replay:
-    """A session being replayed: its data, the replay of its runs, the chunk size."""
-
-    data: SessionData
-    replay: RunReplay
-    chunk: int = 1
 
 
 def _finite(x: float) -> bool:
