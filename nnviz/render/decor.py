@@ -134,6 +134,7 @@ def draw_notes(
     y: float,
     px: float,
     min_px: float,
+    digits: int = 3,
 ) -> None:
     """Under each summarised weight layer: how many edges are drawn of how many, and the mean."""
     font, fm = kit.font(max(px * 0.72, min_px - 1))
@@ -146,7 +147,30 @@ def draw_notes(
         if sm is None:
             continue
         box = QRectF(sm.x0, y, max(sm.x1 - sm.x0, 1.0), fm.height() * 2.2)
-        p.drawText(box, flags, band_note(sm))
+        p.drawText(box, flags, band_note(sm, digits))
+
+
+def hidden_text(hidden: list[str]) -> str:
+    """The note saying which numbers are not on the picture."""
+    return "not shown, no room: " + "; ".join(hidden) + " (zoom in or select a neuron)"
+
+
+def draw_hidden_note(
+    p: QPainter,
+    kit: Kit,
+    th: Theme,
+    hidden: list[str],
+    body: QRectF,
+    y: float,
+    px: float,
+    min_px: float,
+) -> QRectF:
+    """One muted line under the network naming what had no room; returns its box."""
+    font = kit.font(max(px * 0.72, min_px - 1))
+    width = body.width() - px
+    text = font[1].elidedText(hidden_text(hidden), Qt.TextElideMode.ElideRight, width)
+    p.setPen(qcolor(th.muted))
+    return kit.text(p, font, text, body.left() + px * 0.5, y)
 
 
 def draw_legend(
@@ -164,7 +188,7 @@ def draw_legend(
     if st.trace is not None:
         text = "fill: activation a"
         if abs(disp.input_scale - disp.act_scale) > 1e-9 * disp.act_scale:
-            text += f" (inputs ±{fmt(disp.input_scale, 2)})"
+            text += f" (inputs ±{fmt(disp.input_scale, st.digits)})"
         items.append((text, "fill: a", disp.act_scale))
         if any(d is not None for d in disp.deltas):
             items.append(("ring: error δ = ∂L/∂z", "ring: δ", disp.delta_scale))

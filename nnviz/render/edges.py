@@ -374,7 +374,8 @@ def draw_flow_arrow(p: QPainter, th: Theme, lay: Layout, disp: Display, s: float
     p.setBrush(Qt.BrushStyle.NoBrush)
 
 
-def band_note(summary: EdgeSummary) -> str:
+def band_note(summary: EdgeSummary, digits: int = 3) -> str:
     """What a summarised layer's band says."""
     how = "strongest " if summary.thinned else ""
-    return f"showing {summary.drawn:,} {how}of {summary.total:,} · mean {fmt(summary.mean, 4)}"
+    mean = fmt(summary.mean, digits)
+    return f"showing {summary.drawn:,} {how}of {summary.total:,} · mean {mean}"

@@ -66,7 +66,7 @@ THEMES: dict[str, Theme] = {
     "lecture-light": Theme(
         "lecture-light",
         **{**_LIGHT, "foreground": "#000000", "muted": "#444444"},
-        label_px=30.0,
+        label_px=42.0,
         caption_px=34.0,
         line_scale=2.0,
         node_scale=1.25,
@@ -74,7 +74,7 @@ THEMES: dict[str, Theme] = {
     "lecture-dark": Theme(
         "lecture-dark",
         **{**_DARK, "background": "#000000", "foreground": "#ffffff", "muted": "#c8c8c8"},
-        label_px=30.0,
+        label_px=42.0,
         caption_px=34.0,
         line_scale=2.0,
         node_scale=1.25,

@@ -1,0 +1,484 @@
+"""The numbers on the picture: what each neuron, edge and output says at the phase, placed by the
+label engine (``nnviz.render.labels``) and drawn on backing boxes.
+
+Priority: the selected edge, the phase's own layer and the outputs (with their targets and the
+loss), the phase's weight layer's edge numbers, then the other columns left to right, the other
+weight layers and the names. Edge numbers are w in forward phases (and before training), ∂L/∂w
+from the backward phase that reaches a layer on, and Δw at the update: every edge of a small
+weight layer (up to SMALL_EDGES edges), else the strongest few (or the selected neuron's fan-in)
+of the phase's own layers. A column that cannot keep its numbers at its smallest size says one
+summary instead (mean |a|, ‖δ‖); whatever is still left out is named in a note.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import QPainter, QPen
+
+from nnviz.core.numfmt import fmt
+from nnviz.render import labels as lb
+from nnviz.render.display import Display
+from nnviz.render.layout import Layout
+from nnviz.render.neurons import label_lines
+from nnviz.render.paintkit import Kit, palette_index, qcolor
+from nnviz.render.scene import SceneState
+from nnviz.render.selection import selected_edge_text
+from nnviz.render.theme import Theme
+
+SMALL_EDGES = 16  # weight layers with up to this many drawn edges label every edge
+BIG_EDGE_LABELS = 6  # else the strongest this many of the phase's own weight layers
+EDGE_TS = (0.7, 0.56, 0.82, 0.42, 0.3)  # where along an edge its number goes, best first
+QUANTITY_SYMBOL = {"w": "w", "grad": "∂L/∂w", "dw": "Δw"}
+NUMBER_KINDS = ("neuron", "edge", "target", "loss", "summary", "selected")
+
+
+class DrawnLabel(NamedTuple):
+    """One line of text drawn on the network: its text, its box, its font size and its kind
+    (one of NUMBER_KINDS, or "name")."""
+
+    text: str
+    box: QRectF
+    px: float
+    kind: str
+
+
+class Sizes(NamedTuple):
+    """Font sizes: the full size, the floor of priority labels and the floor of the others."""
+
+    px: float
+    floor_top: float
+    floor: float
+
+
+def annotate(
+    p: QPainter,
+    kit: Kit,
+    st: SceneState,
+    th: Theme,
+    lay: Layout,
+    disp: Display,
+    sz: Sizes,
+    area: QRectF,
+) -> tuple[list[DrawnLabel], lb.Outcome]:
+    """Place and draw every number (and the names) inside ``area``."""
+    bounds = (area.left(), area.top(), area.right(), area.bottom())
+    board = lb.Board(bounds, cell=max(sz.px * 4, 32.0), margin=max(sz.px * 0.12, 1.5))
+    out = lb.Outcome()
+    r = lay.radius
+    for li, col in enumerate(lay.layers):
+        grow = 1.32 if disp.deltas[li] is not None else 1.12
+        for y in col.ys.tolist():
+            board.take((col.x - r * grow, y - r * grow, col.x + r * grow, y + r * grow), True)
+        if col.folded_count and col.fold_y is not None:
+            w = sz.px * 5.5
+            board.take(
+                (col.x - w / 2, col.fold_y - sz.px * 0.6, col.x + w / 2, col.fold_y + sz.px * 0.6),
+                True,
+            )
+    ctx = _Ctx(kit, st, disp, lay, board, sz, out, area)
+    ctx.selected_edge()
+    if st.label_mode != "none" and st.trace is not None:
+        last = st.n_layers
+        active = _active_column(disp)
+        top = [c for c in (active, last) if c is not None]
+        for li in dict.fromkeys(top):
+            ctx.column(li, priority=True)
+        ctx.targets_and_loss()
+        hot = [wl for wl, e in enumerate(disp.edges) if e.active and disp.kind != "start"]
+        for wl in hot:
+            ctx.edges(wl, priority=True)
+        for li in range(last + 1):
+            if li not in top:
+                ctx.column(li, priority=False)
+        for wl in range(len(disp.edges)):
+            if wl not in hot:
+                ctx.edges(wl, priority=False)
+    elif st.label_mode != "none":  # before training: the weights
+        for wl in range(len(disp.edges)):
+            ctx.edges(wl, priority=True)
+    if st.label_mode != "none":
+        ctx.names()
+    return _draw(p, kit, th, st, disp, lay, out), out
+
+
+def _active_column(disp: Display) -> int | None:
+    if disp.kind in ("forward", "backward") and disp.k is not None:
+        return disp.k
+    return None
+
+
+class _Ctx:
+    """What one placement pass needs, and the placed labels by neuron."""
+
+    def __init__(self, kit, st, disp, lay, board, sz, out, area) -> None:
+        self.kit, self.st, self.disp, self.lay = kit, st, disp, lay
+        self.board, self.sz, self.out, self.area = board, sz, out, area
+        self.by_neuron: dict[tuple[int, int], lb.Placed] = {}
+        self.target_boxes: dict[int, lb.Rect] = {}
+        self.skip_edge: tuple[int, int, int] | None = None
+
+    def measure(self, text: str, px: float) -> float:
+        return self.kit.advance(self.kit.font(px), text)
+
+    def bold(self, text: str, px: float) -> float:
+        return self.kit.advance(self.kit.font(px, bold=True), text)
+
+    def line_h(self, px: float) -> float:
+        fm = self.kit.font(px)[1]
+        return fm.ascent() + fm.descent()
+
+    def sizes(self, priority: bool) -> list[float]:
+        sz = self.sz
+        return lb.ladder(sz.px, sz.floor_top if priority else sz.floor)
+
+    def visible(self, x: float, y: float) -> bool:
+        return self.area.contains(x, y)
+
+    # ----- the selected edge ------------------------------------------------------------------
+    def selected_edge(self) -> None:
+        sel = self.st.selection
+        if not sel or sel[0] != "edge" or len(sel) < 4:
+            return
+        wl, row, col = int(sel[1]), int(sel[2]), int(sel[3])
+        if not 0 <= wl < len(self.disp.edges):
+            return
+        pa, pb = self.lay.neuron_pos(wl, col), self.lay.neuron_pos(wl + 1, row)
+        if pa is None or pb is None:
+            return
+        r = self.lay.radius
+        it = lb.Item(
+            ("selected", wl, row, col),
+            [selected_edge_text(self.st, self.disp, wl, row, col)],
+            kind="edge",
+            anchor=(pa[0] + r, pa[1]),
+            end=(pb[0] - r, pb[1]),
+            ts=(0.5, 0.62, 0.38, 0.75, 0.25),
+        )
+        got = lb.place_one(self.board, it, self.sizes(True), self.measure, self.line_h)
+        if got is not None:
+            self.board.take(got.box)
+            self.out.placed.append(got)
+            self.skip_edge = (wl, row, col)
+
+    # ----- neurons ----------------------------------------------------------------------------
+    def column(self, li: int, priority: bool) -> None:
+        col = self.lay.layers[li]
+        items = []
+        for j, i in enumerate(col.visible.tolist()):
+            y = float(col.ys[j])
+            if not self.visible(col.x, y):
+                continue
+            lines = label_lines(self.st, self.disp, li, i)
+            if lines:
+                items.append(
+                    lb.Item(
+                        ("neuron", li, i),
+                        lines,
+                        anchor=(col.x, y),
+                        radius=self.lay.radius,
+                        side=-1 if li == 0 else 1,
+                        may_inside=len(lines) == 1,
+                    )
+                )
+        if not items:
+            return
+        if col.folded_count and not priority:
+            self.summary(li)
+            return
+        placed, missing = lb.place_group(
+            self.board, items, self.sizes(priority), self.measure, self.line_h, priority
+        )
+        for pl in placed:
+            self.by_neuron[(li, pl.item.key[2])] = pl
+        self.out.placed += placed
+        if missing and not priority:
+            self.summary(li)
+        elif missing:
+            self.out.hidden.append(
+                f"{len(missing)} of {len(items)} numbers of {_layer_name(self.st, li)}"
+            )
+        elif col.folded_count:
+            self.summary(li, quiet=True)
+
+    def summary(self, li: int, quiet: bool = False) -> None:
+        """One label for a whole column (a folded or crowded layer)."""
+        lines = summary_lines(self.st, self.disp, li)
+        col = self.lay.layers[li]
+        if not lines or col.ys.size == 0:
+            return
+        r = self.lay.radius * 1.35
+        lo, hi = col.extent
+        x = col.x
+
+        def slots(w: float, h: float) -> list[lb.Rect]:
+            return [
+                (x - w / 2, lo - r - h - 2, x + w / 2, lo - r - 2),
+                (x - w / 2, hi + r + 2, x + w / 2, hi + r + h + 2),
+            ]
+
+        it = lb.Item(("summary", li), lines, kind="text", slots_at=slots)
+        got = lb.place_one(self.board, it, self.sizes(False), self.measure, self.line_h)
+        name = _layer_name(self.st, li)
+        if got is not None:
+            self.board.take(got.box)
+            self.out.placed.append(got)
+            if not quiet:
+                self.out.summarised.append(f"{name}: {' · '.join(lines)}")
+        elif not quiet:
+            self.out.hidden.append(f"the numbers of {name}")
+
+    # ----- outputs: targets and the loss ------------------------------------------------------
+    def targets_and_loss(self) -> None:
+        st, disp = self.st, self.disp
+        tr = st.trace
+        if tr is None or disp.kind not in ("loss", "backward", "update"):
+            return
+        li = st.n_layers
+        col = self.lay.layers[li]
+        t = tr.targets[disp.sample]
+        items = []
+        r = self.lay.radius
+        for j, i in enumerate(col.visible.tolist()):
+            y = float(col.ys[j])
+            if not self.visible(col.x, y):
+                continue
+            pl = self.by_neuron.get((li, i))
+            right = pl.box[2] if pl is not None and not pl.inside else col.x + r * 1.32
+            below = pl.box[3] if pl is not None and not pl.inside else y + r * 1.32
+
+            def slots(w, h, right=right, below=below, y=y, x=col.x):
+                g = self.sz.px * 0.6
+                return [
+                    (right + g, y - h / 2, right + g + w, y + h / 2),
+                    (right + g * 3, y - h / 2, right + g * 3 + w, y + h / 2),
+                    (x - w / 2, below + 2, x + w / 2, below + 2 + h),
+                ]
+
+            items.append(
+                lb.Item(("target", li, i), [f"t = {fmt(t[i], st.digits)}"], "text", slots_at=slots)
+            )
+        placed, missing = lb.place_group(
+            self.board, items, self.sizes(True), self.measure, self.line_h, True
+        )
+        for pl in placed:
+            self.target_boxes[pl.item.key[2]] = pl.box
+        self.out.placed += placed
+        if missing:
+            self.out.hidden.append(f"{len(missing)} of {len(items)} targets")
+        loss = fmt(tr.sample_losses[disp.sample], st.digits)
+        text = f"sample {disp.sample + 1}: L = {loss}" if tr.batch_size > 1 else f"L = {loss}"
+        if col.ys.size == 0:
+            return
+        lo, hi = col.extent
+        x, g = col.x, self.sz.px * 0.4
+
+        def loss_slots(w: float, h: float) -> list[lb.Rect]:
+            right_edge = self.area.right()
+            left = max(min(x - r, right_edge - w), self.area.left())
+            return [
+                (left, hi + r * 1.4 + g, left + w, hi + r * 1.4 + g + h),
+                (left, lo - r * 1.4 - g - h, left + w, lo - r * 1.4 - g),
+                (x - w / 2, hi + r * 1.4 + g * 3, x + w / 2, hi + r * 1.4 + g * 3 + h),
+            ]
+
+        it = lb.Item(("loss", li), [text], "text", slots_at=loss_slots)
+        got = lb.place_one(self.board, it, self.sizes(True), self.bold, self.line_h)
+        if got is not None:
+            self.board.take(got.box)
+            self.out.placed.append(got)
+        else:
+            self.out.hidden.append("the loss")
+
+    # ----- edges ------------------------------------------------------------------------------
+    def edges(self, wl: int, priority: bool) -> None:
+        e = self.disp.edges[wl]
+        a, b = self.lay.layers[wl], self.lay.layers[wl + 1]
+        if a.visible.size == 0 or b.visible.size == 0:
+            return
+        pairs = edge_choice(self.st, e.values, a.visible, b.visible, wl, e.active)
+        r = self.lay.radius
+        items = []
+        for ri, ci in pairs:
+            row, col = int(b.visible[ri]), int(a.visible[ci])
+            if self.skip_edge == (wl, row, col):
+                continue
+            ya, yb = float(a.ys[ci]), float(b.ys[ri])
+            if not (self.visible(a.x, ya) or self.visible(b.x, yb)):
+                continue
+            shift = ci % 2
+            items.append(
+                lb.Item(
+                    ("edge", wl, row, col),
+                    [fmt(e.values[row, col], self.st.digits)],
+                    kind="edge",
+                    anchor=(a.x + r, ya),
+                    end=(b.x - r, yb),
+                    ts=EDGE_TS[shift:] + EDGE_TS[:shift],
+                )
+            )
+        placed, missing = lb.place_group(
+            self.board, items, self.sizes(priority), self.measure, self.line_h, True
+        )
+        self.out.placed += placed
+        if missing:
+            what = QUANTITY_SYMBOL[e.quantity]
+            self.out.hidden.append(f"{len(missing)} of {len(items)} {what} of W{wl + 1}")
+
+    # ----- names ------------------------------------------------------------------------------
+    def names(self) -> None:
+        st = self.st
+        for li, names in ((0, st.input_names), (st.n_layers, st.output_names)):
+            if not names:
+                continue
+            col = self.lay.layers[li]
+            r = self.lay.radius
+            for j, i in enumerate(col.visible.tolist()):
+                y = float(col.ys[j])
+                if i >= len(names) or not self.visible(col.x, y):
+                    continue
+                pl = self.by_neuron.get((li, i))
+                if li == 0:
+                    edge = pl.box[0] if pl is not None and not pl.inside else col.x - r * 1.32
+                else:
+                    tb = self.target_boxes.get(i)
+                    edge = max(
+                        tb[2] if tb else col.x + r * 1.32,
+                        pl.box[2] if pl is not None and not pl.inside else col.x + r * 1.32,
+                    )
+                g = self.sz.px * 0.5
+                left_side = li == 0
+
+                def slots(w, h, edge=edge, y=y, g=g, left_side=left_side):
+                    if left_side:
+                        return [(edge - g - w, y - h / 2, edge - g, y + h / 2)]
+                    return [(edge + g, y - h / 2, edge + g + w, y + h / 2)]
+
+                it = lb.Item(("name", li, i), [str(names[i])], "text", slots_at=slots)
+                got = lb.place_one(self.board, it, self.sizes(False), self.measure, self.line_h)
+                if got is not None:
+                    self.board.take(got.box)
+                    self.out.placed.append(got)
+
+
+def edge_choice(
+    st: SceneState,
+    values: np.ndarray,
+    cols: np.ndarray,
+    rows: np.ndarray,
+    wl: int,
+    active: bool,
+) -> list[tuple[int, int]]:
+    """The (row index, col index) into the drawn neurons of the edges that carry their number:
+    every edge of a small layer, strongest first; in a big one the selected neuron's fan-in
+    (or fan-out), else the strongest few of the phase's own layers."""
+    n = rows.size * cols.size
+    shown = values[np.ix_(rows, cols)]
+    mag = np.where(np.isfinite(shown), np.abs(shown), np.inf)
+    if n <= SMALL_EDGES:
+        order = np.argsort(-mag, axis=None, kind="stable")
+        return [divmod(int(k), cols.size) for k in order]
+    sel = st.selection
+    if sel and sel[0] == "neuron" and len(sel) >= 3:
+        li, i = int(sel[1]), int(sel[2])
+        if li == wl + 1 and (rows == i).any():
+            ri = int(np.flatnonzero(rows == i)[0])
+            order = np.argsort(-mag[ri], kind="stable")[:BIG_EDGE_LABELS]
+            return [(ri, int(c)) for c in order]
+        if li == wl and (cols == i).any():
+            ci = int(np.flatnonzero(cols == i)[0])
+            order = np.argsort(-mag[:, ci], kind="stable")[:BIG_EDGE_LABELS]
+            return [(int(r), ci) for r in order]
+    if not active:
+        return []
+    k = min(BIG_EDGE_LABELS, n)
+    top = np.argpartition(-mag, k - 1, axis=None)[:k]
+    top = top[np.argsort(-mag.ravel()[top], kind="stable")]
+    return [divmod(int(t), cols.size) for t in top]
+
+
+def summary_lines(st: SceneState, disp: Display, li: int) -> list[str]:
+    """A whole layer in one or two numbers: its mean |value| and its ‖δ‖ where known."""
+    d, mode = st.digits, st.label_mode
+    acts = disp.acts[li]
+    if acts is None:
+        return []
+    if li == 0:
+        return [f"mean |x| = {fmt(float(np.mean(np.abs(acts))), d)}"]
+    tr = st.trace
+    assert tr is not None
+    lay, s = tr.layers[li - 1], disp.sample
+    out = []
+    if mode in ("activation", "all"):
+        out.append(f"mean |a| = {fmt(float(np.mean(np.abs(acts))), d)}")
+    elif mode == "pre_activation":
+        out.append(f"mean |z| = {fmt(float(np.mean(np.abs(lay.pre_activation[s]))), d)}")
+    elif mode == "activation_grad":
+        out.append(f"mean σ' = {fmt(float(np.mean(lay.activation_grad[s])), d)}")
+    if disp.deltas[li] is not None and mode in ("activation", "delta", "all"):
+        out.append(f"‖δ‖ = {fmt(float(np.linalg.norm(disp.deltas[li])), d)}")
+    return out
+
+
+def _layer_name(st: SceneState, li: int) -> str:
+    if li == 0:
+        return "the input"
+    return "the output" if li == st.n_layers else f"hidden layer {li}"
+
+
+def _draw(
+    p: QPainter,
+    kit: Kit,
+    th: Theme,
+    st: SceneState,
+    disp: Display,
+    lay: Layout,
+    out: lb.Outcome,
+) -> list[DrawnLabel]:
+    """Backing boxes, leader lines and text of every placed label."""
+    drawn: list[DrawnLabel] = []
+    backing = kit.colour(th.background, 0.85)
+    fg, muted = kit.colour(th.foreground), kit.colour(th.muted)
+    pal_ink = kit.inks(th)
+    for pl in out.placed:
+        kind = pl.item.key[0]
+        bold = kind == "loss"
+        font = kit.font(pl.px, bold=bold)
+        pad = max(pl.px * 0.06, 1.0)
+        x0, y0, x1, y1 = pl.box
+        if kind == "selected":
+            pen = QPen(qcolor(th.selection))
+            pen.setWidthF(max(pl.px * 0.1, 1.0))
+            p.setPen(pen)
+            p.setBrush(qcolor(th.background, 0.92))
+            m = pl.px * 0.12
+            p.drawRoundedRect(QRectF(x0 - m, y0 - m, x1 - x0 + 2 * m, y1 - y0 + 2 * m), m, m)
+            p.setBrush(Qt.BrushStyle.NoBrush)
+        elif not pl.inside:
+            p.fillRect(QRectF(x0 - pad, y0 - pad, x1 - x0 + 2 * pad, y1 - y0 + 2 * pad), backing)
+        if pl.leader is not None:
+            lx0, ly0, lx1, ly1 = pl.leader
+            p.setPen(kit.pen(muted, max(pl.px * 0.06, 1.0)))
+            p.drawLine(QLineF(lx0, ly0, lx1, ly1))
+        ink = fg
+        if kind == "name":
+            ink = muted
+        elif pl.inside and kind == "neuron":
+            li, i = pl.item.key[1], pl.item.key[2]
+            acts = disp.acts[li]
+            if acts is not None:
+                scale = disp.input_scale if li == 0 else disp.act_scale
+                ink = pal_ink[int(palette_index(np.array([acts[i]]), scale)[0])]
+        p.setPen(ink)
+        p.setFont(font[0])
+        ascent = font[1].ascent()
+        for text, (lx, ly, rx, ry) in zip(pl.item.lines, pl.line_boxes, strict=True):
+            if pl.inside:  # centred in the neuron
+                w = rx - lx
+                lx = (x0 + x1) / 2 - w / 2
+                rx = lx + w
+            p.drawText(QPointF(lx, ly + ascent), text)
+            drawn.append(DrawnLabel(text, QRectF(lx, ly, rx - lx, ry - ly), pl.px, kind))
+    return drawn

@@ -1,0 +1,254 @@
+"""Where the numbers go: a label layout engine in plain floats (no Qt), so its rules can be tested
+without painting.
+
+Labels are placed, not dropped. Groups of labels (a column's numbers, a weight layer's edge
+numbers, the targets) are placed in priority order onto a ``Board`` that remembers every box
+taken; a group tries each size of its ladder (largest first) and keeps the first size at which
+all its labels find a free slot. A label's slots are tried in order: inside its neuron, beside it,
+on the other side, then diagonally off on a leader line; an edge label slides along its edge and
+off it to either side. A group that does not fit at its smallest size keeps what fits when it has
+priority (the phase's own layer, the outputs), and is otherwise replaced by one summary label;
+what is left out is reported so the picture can say so. No two placed boxes overlap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+
+Rect = tuple[float, float, float, float]  # left, top, right, bottom
+Measure = Callable[[str, float], float]  # (text, px) → advance width
+LineHeight = Callable[[float], float]  # px → height of one line (ascent + descent)
+
+
+def overlaps(a: Rect, b: Rect) -> bool:
+    """Whether two boxes share any area (touching edges do not count)."""
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def inside(a: Rect, bounds: Rect) -> bool:
+    return a[0] >= bounds[0] and a[1] >= bounds[1] and a[2] <= bounds[2] and a[3] <= bounds[3]
+
+
+class Board:
+    """The boxes taken so far, bucketed in a coarse grid so each check looks at a few.
+
+    "Solid" boxes are obstacles (neurons, markers) that labels placed inside their own neuron
+    may ignore; everything else is a label. Boxes can be released (a group that does not fit at
+    one size gives its boxes back before trying the next)."""
+
+    def __init__(self, bounds: Rect, cell: float = 96.0, margin: float = 0.0) -> None:
+        self.bounds = bounds
+        self.cell = max(cell, 8.0)
+        self.margin = margin  # the least room kept between a label and any other box
+        self._boxes: list[Rect | None] = []
+        self._solid: list[bool] = []
+        self._grid: dict[tuple[int, int], list[int]] = {}
+
+    def _cells(self, r: Rect) -> Iterable[tuple[int, int]]:
+        c = self.cell
+        for gx in range(int(r[0] // c), int(r[2] // c) + 1):
+            for gy in range(int(r[1] // c), int(r[3] // c) + 1):
+                yield gx, gy
+
+    def fits(self, r: Rect, ignore_solid: bool = False) -> bool:
+        """Whether ``r`` lies within the bounds and overlaps no box taken."""
+        if not inside(r, self.bounds):
+            return False
+        m = self.margin
+        if m:
+            r = (r[0] - m, r[1] - m, r[2] + m, r[3] + m)
+        boxes, solid = self._boxes, self._solid
+        for cell in self._cells(r):
+            for i in self._grid.get(cell, ()):
+                b = boxes[i]
+                if b is not None and not (ignore_solid and solid[i]) and overlaps(r, b):
+                    return False
+        return True
+
+    def take(self, r: Rect, solid: bool = False) -> int:
+        """Mark ``r`` as taken; returns a token for ``release``."""
+        i = len(self._boxes)
+        self._boxes.append(r)
+        self._solid.append(solid)
+        for cell in self._cells(r):
+            self._grid.setdefault(cell, []).append(i)
+        return i
+
+    def release(self, token: int) -> None:
+        self._boxes[token] = None
+
+
+@dataclass
+class Item:
+    """A label to place: its lines, what it belongs to, and how to find slots for it.
+
+    ``kind`` is "neuron" (anchor = the neuron's centre, ``radius`` its radius, ``side`` +1 to
+    prefer the right, −1 the left), "edge" (anchor and ``end`` = the edge's ends, ``ts`` the
+    fractions along it to try) or "text" (``slots_at`` gives its boxes for a width and
+    height)."""
+
+    key: tuple
+    lines: list[str]
+    kind: str = "neuron"
+    anchor: tuple[float, float] = (0.0, 0.0)
+    radius: float = 0.0
+    side: int = 1
+    end: tuple[float, float] = (0.0, 0.0)
+    ts: Sequence[float] = (0.7,)
+    slots_at: Callable[[float, float], list[Rect]] | None = None
+    may_inside: bool = True
+
+
+@dataclass
+class Placed:
+    """A placed label: its lines at ``px``, each line's box, the whole box, and the leader line
+    (from the neuron's rim to the box) when it sits away from its neuron."""
+
+    item: Item
+    px: float
+    box: Rect
+    line_boxes: list[Rect]
+    inside: bool = False
+    leader: tuple[float, float, float, float] | None = None
+
+
+@dataclass
+class Outcome:
+    """What a placement did: the labels placed, summaries drawn instead of a group's labels,
+    and notes on what could not be shown."""
+
+    placed: list[Placed] = field(default_factory=list)
+    summarised: list[str] = field(default_factory=list)
+    hidden: list[str] = field(default_factory=list)
+
+
+def ladder(px: float, floor: float, steps: int = 4) -> list[float]:
+    """Font sizes from ``px`` down to ``floor`` (whole pixels, distinct, largest first)."""
+    px, floor = round(px), round(min(floor, px))
+    if steps <= 1 or px <= floor:
+        return [float(px)]
+    out: list[float] = []
+    for k in range(steps):
+        v = float(round(px + (floor - px) * k / (steps - 1)))
+        if not out or v < out[-1]:
+            out.append(v)
+    return out
+
+
+def neuron_slots(
+    x: float, y: float, r: float, w: float, h: float, side: int, may_inside: bool
+) -> list[tuple[Rect, bool, tuple[float, float, float, float] | None]]:
+    """Boxes of w×h for a neuron's label, best first: inside (one short line), beside on the
+    preferred side, the other side, above and below, then diagonally off on a leader line."""
+    out: list[tuple[Rect, bool, tuple[float, float, float, float] | None]] = []
+    if may_inside and w <= r * 1.9 and h <= r * 1.6:
+        out.append(((x - w / 2, y - h / 2, x + w / 2, y + h / 2), True, None))
+    gap = r * 0.4 + 3  # clear of the δ ring (out to 1.3 r)
+    for sd in (side, -side):
+        left = x + r + gap if sd > 0 else x - r - gap - w
+        out.append(((left, y - h / 2, left + w, y + h / 2), False, None))
+    out.append(((x - w / 2, y - r - gap - h, x + w / 2, y - r - gap), False, None))
+    out.append(((x - w / 2, y + r + gap, x + w / 2, y + r + gap + h), False, None))
+    d = r * 0.72  # the rim at 45°
+    for sd in (side, -side):
+        for dy in (-1, 1):
+            for far in (1.0, 1.8):
+                bx = x + sd * (d + gap * far)
+                by = y + dy * (d + gap * far)
+                left = bx if sd > 0 else bx - w
+                top = by if dy > 0 else by - h
+                leader = (x + sd * d, y + dy * d, bx, by)
+                out.append(((left, top, left + w, top + h), False, leader))
+    return out
+
+
+def edge_slots(
+    a: tuple[float, float], b: tuple[float, float], w: float, h: float, ts: Sequence[float]
+) -> list[Rect]:
+    """Boxes of w×h along the edge from ``a`` to ``b``: centred on it at each fraction ``t``,
+    then just above and just below it."""
+    out = []
+    for off in (0.0, -0.5, 0.5):
+        for t in ts:
+            cx = a[0] + (b[0] - a[0]) * t
+            cy = a[1] + (b[1] - a[1]) * t + off * (h + 2)
+            out.append((cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2))
+    return out
+
+
+def _try(board: Board, it: Item, px: float, measure: Measure, line_h: LineHeight) -> Placed | None:
+    lh = line_h(px)
+    widths = [measure(t, px) for t in it.lines]
+    w, h = max(widths), lh * len(it.lines)
+    if it.kind == "neuron":
+        x, y = it.anchor
+        cands = neuron_slots(x, y, it.radius, w, h, it.side, it.may_inside)
+    elif it.kind == "edge":
+        cands = [(r, False, None) for r in edge_slots(it.anchor, it.end, w, h, it.ts)]
+    else:
+        assert it.slots_at is not None
+        cands = [(r, False, None) for r in it.slots_at(w, h)]
+    for box, is_inside, leader in cands:
+        if board.fits(box, ignore_solid=is_inside):
+            lines = [
+                (box[0], box[1] + lh * n, box[0] + wi, box[1] + lh * (n + 1))
+                for n, wi in enumerate(widths)
+            ]
+            return Placed(it, px, box, lines, is_inside, leader)
+    return None
+
+
+def place_group(
+    board: Board,
+    items: Sequence[Item],
+    sizes: Sequence[float],
+    measure: Measure,
+    line_h: LineHeight,
+    keep_partial: bool,
+) -> tuple[list[Placed], list[Item]]:
+    """Place a group at the largest of ``sizes`` where all of it fits; at the smallest, keep
+    what fits when ``keep_partial`` (else nothing). Returns (placed, left out)."""
+    if not items:
+        return [], []
+    for n, px in enumerate(sizes):
+        last = n == len(sizes) - 1
+        placed: list[Placed] = []
+        tokens: list[int] = []
+        missing: list[Item] = []
+        for it in items:
+            got = _try(board, it, px, measure, line_h)
+            if got is None:
+                missing.append(it)
+                if not (last and keep_partial):
+                    break
+                continue
+            placed.append(got)
+            tokens.append(board.take(got.box))
+        if not missing:
+            mixed = any(pl.inside for pl in placed) and not all(pl.inside for pl in placed)
+            if not mixed:
+                return placed, []
+            # some inside their neuron and some beside: beside for all reads better, if it fits
+            for tok in tokens:
+                board.release(tok)
+            outside = [replace(it, may_inside=False) for it in items]
+            again, rest = place_group(board, outside, [px], measure, line_h, False)
+            if not rest:
+                return again, []
+            for pl in placed:
+                board.take(pl.box)
+            return placed, []
+        if last and keep_partial:
+            return placed, missing
+        for tok in tokens:
+            board.release(tok)
+    return [], list(items)
+
+
+def place_one(
+    board: Board, item: Item, sizes: Sequence[float], measure: Measure, line_h: LineHeight
+) -> Placed | None:
+    """One label at the largest size where it finds a slot (None when it finds none)."""
+    placed, _ = place_group(board, [item], sizes, measure, line_h, keep_partial=False)
+    return placed[0] if placed else None
