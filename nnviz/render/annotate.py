@@ -62,10 +62,13 @@ def annotate(
     disp: Display,
     sz: Sizes,
     area: QRectF,
+    obstacles: list[lb.Rect] = (),
 ) -> tuple[list[DrawnLabel], lb.Outcome]:
-    """Place and draw every number (and the names) inside ``area``."""
+    """Place and draw every number (and the names) inside ``area``, around ``obstacles``."""
     bounds = (area.left(), area.top(), area.right(), area.bottom())
     board = lb.Board(bounds, cell=max(sz.px * 4, 32.0), margin=max(sz.px * 0.12, 1.5))
+    for box in obstacles:
+        board.take(box, True)
     out = lb.Outcome()
     r = lay.radius
     for li, col in enumerate(lay.layers):
@@ -82,7 +85,7 @@ def annotate(
     ctx.selected_edge()
     if st.label_mode != "none" and st.trace is not None:
         last = st.n_layers
-        active = _active_column(disp)
+        active = active_column(disp)
         top = [c for c in (active, last) if c is not None]
         for li in dict.fromkeys(top):
             ctx.column(li, priority=True)
@@ -104,7 +107,25 @@ def annotate(
     return _draw(p, kit, th, st, disp, lay, out), out
 
 
-def _active_column(disp: Display) -> int | None:
+def column_width(kit: Kit, st: SceneState, disp: Display, lay: Layout, li: int, sz: Sizes) -> float:
+    """The width of the widest number block of column ``li`` at the largest size (of ``sz``)
+    at which its blocks fit between its neurons."""
+    col = lay.layers[li]
+    lines = [label_lines(st, disp, li, i) for i in col.visible.tolist()]
+    n = max((len(ls) for ls in lines), default=0)
+    if n == 0:
+        return 0.0
+    px = sz.px
+    if col.ys.size > 1:
+        fm = kit.font(px)[1]
+        fit = px * col.spacing * 0.92 / (n * (fm.ascent() + fm.descent()))
+        px = min(max(fit, sz.floor_top), px)
+    font = kit.font(px)
+    return max(kit.advance(font, t) for ls in lines for t in ls) + px * 0.5
+
+
+def active_column(disp: Display) -> int | None:
+    """The column the phase works on (None for the loss, the update and before training)."""
     if disp.kind in ("forward", "backward") and disp.k is not None:
         return disp.k
     return None
@@ -213,14 +234,21 @@ class _Ctx:
         lo, hi = col.extent
         x = col.x
 
+        step = self.board.margin + 2
+
         def slots(w: float, h: float) -> list[lb.Rect]:
-            return [
-                (x - w / 2, lo - r - h - 2, x + w / 2, lo - r - 2),
-                (x - w / 2, hi + r + 2, x + w / 2, hi + r + h + 2),
-            ]
+            # above the column, in two staggered rows so neighbours' summaries pass each other
+            out = []
+            for k in (0, 1):
+                bottom = lo - r - 2 - (h + step) * k
+                out.append((x - w / 2, bottom - h, x + w / 2, bottom))
+            for k in (0, 1):
+                top = hi + r + 2 + (h + step) * k
+                out.append((x - w / 2, top, x + w / 2, top + h))
+            return out
 
         it = lb.Item(("summary", li), lines, kind="text", slots_at=slots)
-        got = lb.place_one(self.board, it, self.sizes(False), self.measure, self.line_h)
+        got = lb.place_one(self.board, it, [self.sz.floor], self.measure, self.line_h)
         name = _layer_name(self.st, li)
         if got is not None:
             self.board.take(got.box)
@@ -273,15 +301,19 @@ class _Ctx:
         if col.ys.size == 0:
             return
         lo, hi = col.extent
+        lo, hi = lo - r * 1.4, hi + r * 1.4
+        for pl in self.out.placed:  # below (or above) the outputs' numbers and targets too
+            if pl.item.key[0] in ("neuron", "target") and pl.item.key[1] == li:
+                lo, hi = min(lo, pl.box[1]), max(hi, pl.box[3])
         x, g = col.x, self.sz.px * 0.4
 
         def loss_slots(w: float, h: float) -> list[lb.Rect]:
             right_edge = self.area.right()
             left = max(min(x - r, right_edge - w), self.area.left())
             return [
-                (left, hi + r * 1.4 + g, left + w, hi + r * 1.4 + g + h),
-                (left, lo - r * 1.4 - g - h, left + w, lo - r * 1.4 - g),
-                (x - w / 2, hi + r * 1.4 + g * 3, x + w / 2, hi + r * 1.4 + g * 3 + h),
+                (left, hi + g, left + w, hi + g + h),
+                (left, lo - g - h, left + w, lo - g),
+                (x - w / 2, hi + g * 3, x + w / 2, hi + g * 3 + h),
             ]
 
         it = lb.Item(("loss", li), [text], "text", slots_at=loss_slots)
@@ -400,7 +432,7 @@ def edge_choice(
 
 
 def summary_lines(st: SceneState, disp: Display, li: int) -> list[str]:
-    """A whole layer in one or two numbers: its mean |value| and its ‖δ‖ where known."""
+    """A whole layer in one number: its ‖δ‖ where it is shown, else its mean |value|."""
     d, mode = st.digits, st.label_mode
     acts = disp.acts[li]
     if acts is None:
@@ -410,16 +442,15 @@ def summary_lines(st: SceneState, disp: Display, li: int) -> list[str]:
     tr = st.trace
     assert tr is not None
     lay, s = tr.layers[li - 1], disp.sample
-    out = []
-    if mode in ("activation", "all"):
-        out.append(f"mean |a| = {fmt(float(np.mean(np.abs(acts))), d)}")
-    elif mode == "pre_activation":
-        out.append(f"mean |z| = {fmt(float(np.mean(np.abs(lay.pre_activation[s]))), d)}")
-    elif mode == "activation_grad":
-        out.append(f"mean σ' = {fmt(float(np.mean(lay.activation_grad[s])), d)}")
     if disp.deltas[li] is not None and mode in ("activation", "delta", "all"):
-        out.append(f"‖δ‖ = {fmt(float(np.linalg.norm(disp.deltas[li])), d)}")
-    return out
+        return [f"‖δ‖ = {fmt(float(np.linalg.norm(disp.deltas[li])), d)}"]
+    if mode in ("activation", "all"):
+        return [f"mean |a| = {fmt(float(np.mean(np.abs(acts))), d)}"]
+    if mode == "pre_activation":
+        return [f"mean |z| = {fmt(float(np.mean(np.abs(lay.pre_activation[s]))), d)}"]
+    if mode == "activation_grad":
+        return [f"mean σ' = {fmt(float(np.mean(lay.activation_grad[s])), d)}"]
+    return []
 
 
 def _layer_name(st: SceneState, li: int) -> str:

@@ -73,6 +73,11 @@ def titles_height(kit: Kit, px: float, min_px: float) -> float:
     )
 
 
+def names_height(kit: Kit, px: float, min_px: float) -> float:
+    """The height of the column names' line (the shape line under it gives way to numbers)."""
+    return px * 0.3 + _title_font(kit, px, min_px)[1].height() * 1.2
+
+
 def _title_font(kit: Kit, px: float, min_px: float):
     return kit.font(max(px * 0.9, min_px), bold=True)
 
@@ -90,8 +95,10 @@ def draw_titles(
     top: float,
     px: float,
     min_px: float,
+    taken: list[QRectF] = (),
 ) -> None:
-    """Each column's name and shape above it; the "⋮ N more" marker of folded columns."""
+    """Each column's name and shape above it (the shape only where no label in ``taken`` is);
+    the "⋮ N more" marker of folded columns."""
     font, small = _title_font(kit, px, min_px), _sub_font(kit, px, min_px)
     gap = lay.column_gap
     for li, col in enumerate(lay.layers):
@@ -110,11 +117,12 @@ def draw_titles(
         p.setPen(qcolor(th.foreground))
         fh = font[1].height()
         kit.text(p, font, title, col.x, top + px * 0.3 + fh * 0.6, "center")
-        if kit.advance(small, sub) <= gap * 0.95:
+        sub_w, sub_h = kit.advance(small, sub), small[1].height()
+        sub_y = top + px * 0.3 + fh * 1.2 + sub_h * 0.55
+        box = QRectF(col.x - sub_w / 2, sub_y - sub_h / 2, sub_w, sub_h)
+        if sub_w <= gap * 0.95 and not any(box.intersects(b) for b in taken):
             p.setPen(qcolor(th.muted))
-            kit.text(
-                p, small, sub, col.x, top + px * 0.3 + fh * 1.2 + small[1].height() * 0.55, "center"
-            )
+            kit.text(p, small, sub, col.x, sub_y, "center")
         if col.folded_count and col.fold_y is not None:
             text = f"⋮ {col.folded_count:,} more"
             w, h = kit.advance(small, text), small[1].height()

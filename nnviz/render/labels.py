@@ -56,13 +56,17 @@ class Board:
         if not inside(r, self.bounds):
             return False
         m = self.margin
-        if m:
-            r = (r[0] - m, r[1] - m, r[2] + m, r[3] + m)
+        grown = (r[0] - m, r[1] - m, r[2] + m, r[3] + m)  # labels keep a margin between them
         boxes, solid = self._boxes, self._solid
-        for cell in self._cells(r):
+        for cell in self._cells(grown):
             for i in self._grid.get(cell, ()):
                 b = boxes[i]
-                if b is not None and not (ignore_solid and solid[i]) and overlaps(r, b):
+                if b is None:
+                    continue
+                if solid[i]:
+                    if not ignore_solid and overlaps(r, b):
+                        return False
+                elif overlaps(grown, b):
                     return False
         return True
 
@@ -111,6 +115,7 @@ class Placed:
     line_boxes: list[Rect]
     inside: bool = False
     leader: tuple[float, float, float, float] | None = None
+    plain: bool = True  # in a first-choice place (inside or beside its neuron, on its edge)
 
 
 @dataclass
@@ -184,19 +189,55 @@ def _try(board: Board, it: Item, px: float, measure: Measure, line_h: LineHeight
     if it.kind == "neuron":
         x, y = it.anchor
         cands = neuron_slots(x, y, it.radius, w, h, it.side, it.may_inside)
+        first = 2 if cands[0][1] else 1  # inside (when on offer) and the preferred side
     elif it.kind == "edge":
         cands = [(r, False, None) for r in edge_slots(it.anchor, it.end, w, h, it.ts)]
+        first = len(it.ts)  # on the line
     else:
         assert it.slots_at is not None
         cands = [(r, False, None) for r in it.slots_at(w, h)]
-    for box, is_inside, leader in cands:
+        first = 1
+    for n, (box, is_inside, leader) in enumerate(cands):
         if board.fits(box, ignore_solid=is_inside):
             lines = [
-                (box[0], box[1] + lh * n, box[0] + wi, box[1] + lh * (n + 1))
-                for n, wi in enumerate(widths)
+                (box[0], box[1] + lh * k, box[0] + wi, box[1] + lh * (k + 1))
+                for k, wi in enumerate(widths)
             ]
-            return Placed(it, px, box, lines, is_inside, leader)
+            return Placed(it, px, box, lines, is_inside, leader, n < first)
     return None
+
+
+def _attempt(
+    board: Board,
+    items: Sequence[Item],
+    px: float,
+    measure: Measure,
+    line_h: LineHeight,
+    partial: bool,
+) -> tuple[list[Placed], list[Item]]:
+    """Place the items at ``px`` (each taking its box while the later ones look), then give the
+    boxes back; stops at the first that finds no slot unless ``partial``."""
+    placed: list[Placed] = []
+    tokens: list[int] = []
+    missing: list[Item] = []
+    for it in items:
+        got = _try(board, it, px, measure, line_h)
+        if got is None:
+            missing.append(it)
+            if not partial:
+                break
+            continue
+        placed.append(got)
+        tokens.append(board.take(got.box))
+    for tok in tokens:
+        board.release(tok)
+    return placed, missing
+
+
+def _commit(board: Board, placed: list[Placed]) -> list[Placed]:
+    for pl in placed:
+        board.take(pl.box)
+    return placed
 
 
 def place_group(
@@ -207,42 +248,32 @@ def place_group(
     line_h: LineHeight,
     keep_partial: bool,
 ) -> tuple[list[Placed], list[Item]]:
-    """Place a group at the largest of ``sizes`` where all of it fits; at the smallest, keep
-    what fits when ``keep_partial`` (else nothing). Returns (placed, left out)."""
+    """Place a group at the largest of ``sizes`` where all of it fits in its first-choice places
+    (beside its neuron, on its edge), else at the largest where all of it fits anywhere; at the
+    smallest, keep what fits when ``keep_partial`` (else nothing). Labels partly inside their
+    neurons and partly beside them are all put beside them where that fits. Returns (placed,
+    left out); the placed boxes are taken on the board."""
     if not items:
         return [], []
+    best: list[Placed] | None = None  # complete, but with labels off their first choice
     for n, px in enumerate(sizes):
         last = n == len(sizes) - 1
-        placed: list[Placed] = []
-        tokens: list[int] = []
-        missing: list[Item] = []
-        for it in items:
-            got = _try(board, it, px, measure, line_h)
-            if got is None:
-                missing.append(it)
-                if not (last and keep_partial):
-                    break
-                continue
-            placed.append(got)
-            tokens.append(board.take(got.box))
-        if not missing:
-            mixed = any(pl.inside for pl in placed) and not all(pl.inside for pl in placed)
-            if not mixed:
-                return placed, []
-            # some inside their neuron and some beside: beside for all reads better, if it fits
-            for tok in tokens:
-                board.release(tok)
+        placed, missing = _attempt(board, items, px, measure, line_h, last and keep_partial)
+        if missing:
+            if last and keep_partial and best is None:
+                return _commit(board, placed), missing
+            continue
+        if any(pl.inside for pl in placed) and not all(pl.inside for pl in placed):
             outside = [replace(it, may_inside=False) for it in items]
-            again, rest = place_group(board, outside, [px], measure, line_h, False)
+            again, rest = _attempt(board, outside, px, measure, line_h, False)
             if not rest:
-                return again, []
-            for pl in placed:
-                board.take(pl.box)
-            return placed, []
-        if last and keep_partial:
-            return placed, missing
-        for tok in tokens:
-            board.release(tok)
+                placed = again
+        if all(pl.plain for pl in placed):
+            return _commit(board, placed), []
+        if best is None:
+            best = placed
+    if best is not None:
+        return _commit(board, best), []
     return [], list(items)
 
 

@@ -15,9 +15,16 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QGuiApplication, QPainter, QPicture
 
 from nnviz.render import decor
-from nnviz.render.annotate import NUMBER_KINDS, DrawnLabel, Sizes, annotate
+from nnviz.render.annotate import (
+    NUMBER_KINDS,
+    DrawnLabel,
+    Sizes,
+    active_column,
+    annotate,
+    column_width,
+)
 from nnviz.render.display import compute_display
-from nnviz.render.edges import EDGE_BUDGET, draw_edges, draw_flow_arrow
+from nnviz.render.edges import EDGE_BUDGET, draw_edges, draw_flow_arrow, flow_arrow_box
 from nnviz.render.layout import Layout, compute_layout, visible_indices
 from nnviz.render.neurons import draw_neurons
 from nnviz.render.paintkit import Kit, qcolor
@@ -149,10 +156,8 @@ class NetworkRenderer:
             max(body.width() - left_m - right_m, 10.0),
             max(body.height() - title_h - legend_h - note_h - hidden_h, 10.0),
         )
-        lay = compute_layout(
-            st.sizes,
-            net.width(),
-            net.height(),
+        disp = compute_display(st)
+        geometry = dict(
             left=net.left(),
             top=net.top(),
             max_visible=st.max_visible,
@@ -160,7 +165,19 @@ class NetworkRenderer:
             pan=st.pan,
             max_radius=56 * s * th.node_scale,
         )
-        disp = compute_display(st)
+        lay = compute_layout(st.sizes, net.width(), net.height(), **geometry)
+        k = active_column(disp)
+        sizes = Sizes(
+            label_px,
+            max(label_px * FLOOR_TOP, MIN_LABEL_PX),
+            max(label_px * FLOOR, MIN_LABEL_PX),
+        )
+        if k is not None and k < st.n_layers and st.label_mode != "none":
+            # room right of the phase's own column for its numbers
+            need = column_width(kit, st, disp, lay, k, sizes) + lay.radius * 2.9
+            if need > lay.column_gap:
+                wide = (k, need / max(st.zoom, 1e-6))
+                lay = compute_layout(st.sizes, net.width(), net.height(), wide=wide, **geometry)
         info = RenderInfo(layout=lay)
         decor.draw_highlight(p, th, lay, disp, body)
         summaries, info.edges_drawn, info.edges_total, info.aggregated = draw_edges(
@@ -168,13 +185,17 @@ class NetworkRenderer:
         )
         draw_selection_edges(p, kit, st, th, lay, disp, s)
         draw_neurons(p, kit, st, th, lay, disp, s)
-        decor.draw_titles(p, kit, st, th, lay, body.top(), deco_px, MIN_LABEL_PX)
         draw_flow_arrow(p, th, lay, disp, s, net.top() - arrow_h * 0.55)
-        area = QRectF(body.left(), net.top(), body.width(), net.height())
-        sizes = Sizes(
-            label_px, max(label_px * FLOOR_TOP, MIN_LABEL_PX), max(label_px * FLOOR, MIN_LABEL_PX)
+        # labels may use the arrow's row and the shape line under the names, around the arrow
+        names_h = decor.names_height(kit, deco_px, MIN_LABEL_PX)
+        area = QRectF(
+            body.left(), names_h + body.top(), body.width(), net.bottom() - names_h - body.top()
         )
-        drawn, outcome = annotate(p, kit, st, th, lay, disp, sizes, area)
+        arrow = flow_arrow_box(th, lay, disp, s, net.top() - arrow_h * 0.55)
+        drawn, outcome = annotate(p, kit, st, th, lay, disp, sizes, area, [arrow] if arrow else [])
+        decor.draw_titles(
+            p, kit, st, th, lay, body.top(), deco_px, MIN_LABEL_PX, [d.box for d in drawn]
+        )
         info.labels = drawn
         info.label_boxes = [d.box for d in drawn if d.kind in NUMBER_KINDS]
         info.summarised, info.hidden = outcome.summarised, outcome.hidden
