@@ -140,6 +140,7 @@ class _Ctx:
         self.by_neuron: dict[tuple[int, int], lb.Placed] = {}
         self.target_boxes: dict[int, lb.Rect] = {}
         self.skip_edge: tuple[int, int, int] | None = None
+        self.top_px = sz.px
 
     def measure(self, text: str, px: float) -> float:
         return self.kit.advance(self.kit.font(px), text)
@@ -152,8 +153,11 @@ class _Ctx:
         return fm.ascent() + fm.descent()
 
     def sizes(self, priority: bool) -> list[float]:
+        """The ladder of sizes; other numbers never outgrow the phase's own column's."""
         sz = self.sz
-        return lb.ladder(sz.px, sz.floor_top if priority else sz.floor)
+        if priority:
+            return lb.ladder(sz.px, sz.floor_top)
+        return lb.ladder(min(sz.px, self.top_px), sz.floor)
 
     def visible(self, x: float, y: float) -> bool:
         return self.area.contains(x, y)
@@ -214,6 +218,8 @@ class _Ctx:
         )
         for pl in placed:
             self.by_neuron[(li, pl.item.key[2])] = pl
+        if priority and placed and li == active_column(self.disp):
+            self.top_px = min(pl.px for pl in placed)
         self.out.placed += placed
         if missing and not priority:
             self.summary(li)
@@ -351,13 +357,15 @@ class _Ctx:
                     ts=EDGE_TS[shift:] + EDGE_TS[:shift],
                 )
             )
+        # the phase's own weight layers keep what fits; the others show all or none
         placed, missing = lb.place_group(
-            self.board, items, self.sizes(priority), self.measure, self.line_h, True
+            self.board, items, self.sizes(priority), self.measure, self.line_h, priority
         )
         self.out.placed += placed
         if missing:
             what = QUANTITY_SYMBOL[e.quantity]
-            self.out.hidden.append(f"{len(missing)} of {len(items)} {what} of W{wl + 1}")
+            some = f"{len(missing)} of {len(items)}" if placed else "the"
+            self.out.hidden.append(f"{some} {what} of W{wl + 1}")
 
     # ----- names ------------------------------------------------------------------------------
     def names(self) -> None:
@@ -486,6 +494,17 @@ def _draw(
             p.setBrush(qcolor(th.background, 0.92))
             m = pl.px * 0.12
             p.drawRoundedRect(QRectF(x0 - m, y0 - m, x1 - x0 + 2 * m, y1 - y0 + 2 * m), m, m)
+            p.setBrush(Qt.BrushStyle.NoBrush)
+        elif kind == "edge":  # framed in the edge's colour, so it reads as the edge's number
+            wl, row, col = pl.item.key[1:]
+            v = float(disp.edges[wl].values[row, col])
+            colour = th.error if not np.isfinite(v) else (th.positive if v > 0 else th.negative)
+            p.setPen(kit.pen(kit.colour(colour), max(pl.px * 0.07, 1.0)))
+            p.setBrush(qcolor(th.background, 0.9))
+            m = pad  # within half the board's margin: frames never touch
+            p.drawRoundedRect(
+                QRectF(x0 - m, y0 - m, x1 - x0 + 2 * m, y1 - y0 + 2 * m), m * 2, m * 2
+            )
             p.setBrush(Qt.BrushStyle.NoBrush)
         elif not pl.inside:
             p.fillRect(QRectF(x0 - pad, y0 - pad, x1 - x0 + 2 * pad, y1 - y0 + 2 * pad), backing)

@@ -115,7 +115,8 @@ class Placed:
     line_boxes: list[Rect]
     inside: bool = False
     leader: tuple[float, float, float, float] | None = None
-    plain: bool = True  # in a first-choice place (inside or beside its neuron, on its edge)
+    slot: str = "beside"  # which kind of place: inside, right, left, above, below, leader,
+    # on or off (an edge), or a text's first or later choice
 
 
 @dataclass
@@ -143,18 +144,18 @@ def ladder(px: float, floor: float, steps: int = 4) -> list[float]:
 
 def neuron_slots(
     x: float, y: float, r: float, w: float, h: float, side: int, may_inside: bool
-) -> list[tuple[Rect, bool, tuple[float, float, float, float] | None]]:
+) -> list[tuple[Rect, str, tuple[float, float, float, float] | None]]:
     """Boxes of w×h for a neuron's label, best first: inside (one short line), beside on the
     preferred side, the other side, above and below, then diagonally off on a leader line."""
-    out: list[tuple[Rect, bool, tuple[float, float, float, float] | None]] = []
+    out: list[tuple[Rect, str, tuple[float, float, float, float] | None]] = []
     if may_inside and w <= r * 1.9 and h <= r * 1.6:
-        out.append(((x - w / 2, y - h / 2, x + w / 2, y + h / 2), True, None))
+        out.append(((x - w / 2, y - h / 2, x + w / 2, y + h / 2), "inside", None))
     gap = r * 0.4 + 3  # clear of the δ ring (out to 1.3 r)
     for sd in (side, -side):
         left = x + r + gap if sd > 0 else x - r - gap - w
-        out.append(((left, y - h / 2, left + w, y + h / 2), False, None))
-    out.append(((x - w / 2, y - r - gap - h, x + w / 2, y - r - gap), False, None))
-    out.append(((x - w / 2, y + r + gap, x + w / 2, y + r + gap + h), False, None))
+        out.append(((left, y - h / 2, left + w, y + h / 2), "right" if sd > 0 else "left", None))
+    out.append(((x - w / 2, y - r - gap - h, x + w / 2, y - r - gap), "above", None))
+    out.append(((x - w / 2, y + r + gap, x + w / 2, y + r + gap + h), "below", None))
     d = r * 0.72  # the rim at 45°
     for sd in (side, -side):
         for dy in (-1, 1):
@@ -164,7 +165,7 @@ def neuron_slots(
                 left = bx if sd > 0 else bx - w
                 top = by if dy > 0 else by - h
                 leader = (x + sd * d, y + dy * d, bx, by)
-                out.append(((left, top, left + w, top + h), False, leader))
+                out.append(((left, top, left + w, top + h), "leader", leader))
     return out
 
 
@@ -189,21 +190,20 @@ def _try(board: Board, it: Item, px: float, measure: Measure, line_h: LineHeight
     if it.kind == "neuron":
         x, y = it.anchor
         cands = neuron_slots(x, y, it.radius, w, h, it.side, it.may_inside)
-        first = 2 if cands[0][1] else 1  # inside (when on offer) and the preferred side
     elif it.kind == "edge":
-        cands = [(r, False, None) for r in edge_slots(it.anchor, it.end, w, h, it.ts)]
-        first = len(it.ts)  # on the line
+        boxes = edge_slots(it.anchor, it.end, w, h, it.ts)
+        n_on = len(it.ts)
+        cands = [(r, "on" if k < n_on else "off", None) for k, r in enumerate(boxes)]
     else:
         assert it.slots_at is not None
-        cands = [(r, False, None) for r in it.slots_at(w, h)]
-        first = 1
-    for n, (box, is_inside, leader) in enumerate(cands):
-        if board.fits(box, ignore_solid=is_inside):
+        cands = [(r, "first" if k == 0 else "later", None) for k, r in enumerate(it.slots_at(w, h))]
+    for box, slot, leader in cands:
+        if board.fits(box, ignore_solid=slot == "inside"):
             lines = [
                 (box[0], box[1] + lh * k, box[0] + wi, box[1] + lh * (k + 1))
                 for k, wi in enumerate(widths)
             ]
-            return Placed(it, px, box, lines, is_inside, leader, n < first)
+            return Placed(it, px, box, lines, slot == "inside", leader, slot)
     return None
 
 
@@ -234,6 +234,15 @@ def _attempt(
     return placed, missing
 
 
+def untidiness(placed: list[Placed]) -> int:
+    """How untidy a group's placement is: 0 when every label sits in the same kind of place
+    (all beside their neurons on one side, all inside, all on their edges); one more for each
+    further kind of place, and for each label off its edge, above, below or on a leader line."""
+    kinds = {pl.slot for pl in placed}
+    odd = sum(pl.slot in ("above", "below", "leader", "off", "later") for pl in placed)
+    return len(kinds) - 1 + odd
+
+
 def _commit(board: Board, placed: list[Placed]) -> list[Placed]:
     for pl in placed:
         board.take(pl.box)
@@ -248,14 +257,14 @@ def place_group(
     line_h: LineHeight,
     keep_partial: bool,
 ) -> tuple[list[Placed], list[Item]]:
-    """Place a group at the largest of ``sizes`` where all of it fits in its first-choice places
-    (beside its neuron, on its edge), else at the largest where all of it fits anywhere; at the
+    """Place a group at the largest of ``sizes`` where all of it fits tidily (all beside their
+    neurons on one side, all on their edges), else at the largest of the tidiest; at the
     smallest, keep what fits when ``keep_partial`` (else nothing). Labels partly inside their
     neurons and partly beside them are all put beside them where that fits. Returns (placed,
     left out); the placed boxes are taken on the board."""
     if not items:
         return [], []
-    best: list[Placed] | None = None  # complete, but with labels off their first choice
+    best: list[Placed] | None = None  # complete, with the fewest labels off their first choice
     for n, px in enumerate(sizes):
         last = n == len(sizes) - 1
         placed, missing = _attempt(board, items, px, measure, line_h, last and keep_partial)
@@ -268,9 +277,15 @@ def place_group(
             again, rest = _attempt(board, outside, px, measure, line_h, False)
             if not rest:
                 placed = again
-        if all(pl.plain for pl in placed):
+        if untidiness(placed) and any(it.kind == "neuron" for it in items):
+            # some beside, some on the other side: try the other side for all first
+            flipped = [replace(it, side=-it.side) for it in items]
+            again, rest = _attempt(board, flipped, px, measure, line_h, False)
+            if not rest and untidiness(again) < untidiness(placed):
+                placed = again
+        if untidiness(placed) == 0:
             return _commit(board, placed), []
-        if best is None:
+        if best is None or untidiness(placed) < untidiness(best):
             best = placed
     if best is not None:
         return _commit(board, best), []
