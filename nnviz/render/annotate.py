@@ -184,7 +184,6 @@ class _Ctx:
         )
         got = lb.place_one(self.board, it, self.sizes(True), self.measure, self.line_h)
         if got is not None:
-            self.board.take(got.box)
             self.out.placed.append(got)
             self.skip_edge = (wl, row, col)
 
@@ -257,7 +256,6 @@ class _Ctx:
         got = lb.place_one(self.board, it, [self.sz.floor], self.measure, self.line_h)
         name = _layer_name(self.st, li)
         if got is not None:
-            self.board.take(got.box)
             self.out.placed.append(got)
             if not quiet:
                 self.out.summarised.append(f"{name}: {' · '.join(lines)}")
@@ -325,7 +323,6 @@ class _Ctx:
         it = lb.Item(("loss", li), [text], "text", slots_at=loss_slots)
         got = lb.place_one(self.board, it, self.sizes(True), self.bold, self.line_h)
         if got is not None:
-            self.board.take(got.box)
             self.out.placed.append(got)
         else:
             self.out.hidden.append("the loss")
@@ -399,7 +396,6 @@ class _Ctx:
                 it = lb.Item(("name", li, i), [str(names[i])], "text", slots_at=slots)
                 got = lb.place_one(self.board, it, self.sizes(False), self.measure, self.line_h)
                 if got is not None:
-                    self.board.take(got.box)
                     self.out.placed.append(got)
 
 

@@ -167,11 +167,12 @@ class NetworkRenderer:
         )
         lay = compute_layout(st.sizes, net.width(), net.height(), **geometry)
         k = active_column(disp)
-        sizes = Sizes(
-            label_px,
-            max(label_px * FLOOR_TOP, MIN_LABEL_PX),
-            max(label_px * FLOOR, MIN_LABEL_PX),
-        )
+        floor_top = max(label_px * FLOOR_TOP, MIN_LABEL_PX)
+        floor = max(label_px * FLOOR, MIN_LABEL_PX)
+        if th.small_net_px and max(st.sizes) <= 4:  # a hand-sized network: no shrinking
+            keep = min(label_px, th.small_net_px * s * zoom_k)
+            floor_top, floor = max(floor_top, keep), max(floor, keep)
+        sizes = Sizes(label_px, floor_top, floor)
         if k is not None and k < st.n_layers and st.label_mode != "none":
             # room right of the phase's own column for its numbers
             need = column_width(kit, st, disp, lay, k, sizes) + lay.radius * 2.9
