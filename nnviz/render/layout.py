@@ -39,6 +39,7 @@ class Layout:
 
     layers: list[LayerLayout]
     radius: float
+    centre: tuple[float, float] = (0.0, 0.0)  # the point zoom and pan act about
 
     @property
     def column_gap(self) -> float:
@@ -156,4 +157,4 @@ def compute_layout(
                 fold_y=fold_y,
             )
         )
-    return Layout(layers=layers, radius=radius * zoom)
+    return Layout(layers=layers, radius=radius * zoom, centre=(cx, cy))

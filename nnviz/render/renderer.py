@@ -94,11 +94,18 @@ class NetworkRenderer:
             return 0.0, 0.0
 
         def draw(q: QPainter, size: float) -> tuple[float, float]:
-            hh = decor.draw_header(q, kit, rect, st.header, th, size) if st.header else 0.0
+            head = size
+            if st.header:  # one line: smaller type rather than cut off at the right
+                wide = kit.advance(kit.font(size, bold=True), st.header) + size * 1.2
+                if wide > rect.width():
+                    head = max(size * rect.width() / wide, MIN_LABEL_PX)
+            hh = decor.draw_header(q, kit, rect, st.header, th, head) if st.header else 0.0
             ch = decor.draw_caption(q, kit, rect, st.caption, th, size) if st.caption else 0.0
             return hh, ch
 
-        if px <= rect.height() * 0.035:  # ordinary sizes always fit: draw straight away
+        if px <= rect.height() * 0.035 and (
+            not st.header or kit.advance(kit.font(px, bold=True), st.header) < rect.width() * 0.9
+        ):  # ordinary sizes always fit: draw straight away
             return draw(p, px)
         for _ in range(6):
             pic = QPicture()
@@ -167,10 +174,12 @@ class NetworkRenderer:
         )
         lay = compute_layout(st.sizes, net.width(), net.height(), **geometry)
         k = active_column(disp)
-        floor_top = max(label_px * FLOOR_TOP, MIN_LABEL_PX)
-        floor = max(label_px * FLOOR, MIN_LABEL_PX)
+        # floors are about legibility, so they follow the target's size but not the type scale
+        plain_px = th.label_px * s / max(st.scale, 1e-6) * zoom_k
+        floor_top = min(max(plain_px * FLOOR_TOP, MIN_LABEL_PX), label_px)
+        floor = min(max(plain_px * FLOOR, MIN_LABEL_PX), label_px)
         if th.small_net_px and max(st.sizes) <= 4:  # a hand-sized network: no shrinking
-            keep = min(label_px, th.small_net_px * s * zoom_k)
+            keep = min(label_px, th.small_net_px * plain_px / th.label_px)
             floor_top, floor = max(floor_top, keep), max(floor, keep)
         sizes = Sizes(label_px, floor_top, floor)
         if k is not None and k < st.n_layers and st.label_mode != "none":
