@@ -5,8 +5,8 @@ Priority: the selected edge, the phase's own layer and the outputs (with their t
 loss), the phase's weight layer's edge numbers, then the other columns left to right, the other
 weight layers and the names. Edge numbers are w in forward phases (and before training), ∂L/∂w
 from the backward phase that reaches a layer on, and Δw at the update: every edge of a small
-weight layer (up to SMALL_EDGES edges), else the strongest few (or the selected neuron's fan-in)
-of the phase's own layers. A column that cannot keep its numbers at its smallest size says one
+weight layer (columns of up to SMALL_SIDE neurons), else the strongest few (or the selected
+neuron's fan-in) of the phase's own layers. A column that cannot keep its numbers at its smallest size says one
 summary instead (mean |a|, ‖δ‖); whatever is still left out is named in a note.
 """
 
@@ -28,8 +28,9 @@ from nnviz.render.scene import SceneState
 from nnviz.render.selection import selected_edge_text
 from nnviz.render.theme import Theme
 
-SMALL_EDGES = 16  # weight layers with up to this many drawn edges label every edge
+SMALL_SIDE = 4  # weight layers joining columns of up to this many neurons label every edge
 BIG_EDGE_LABELS = 6  # else the strongest this many of the phase's own weight layers
+EDGE_LABELS_ALL = 12  # … shared out when the phase works on many layers (the update)
 EDGE_TS = (0.7, 0.56, 0.82, 0.42, 0.3)  # where along an edge its number goes, best first
 QUANTITY_SYMBOL = {"w": "w", "grad": "∂L/∂w", "dw": "Δw"}
 NUMBER_KINDS = ("neuron", "edge", "target", "loss", "summary", "selected")
@@ -141,23 +142,36 @@ class _Ctx:
         self.target_boxes: dict[int, lb.Rect] = {}
         self.skip_edge: tuple[int, int, int] | None = None
         self.top_px = sz.px
+        self._widths: dict[tuple[str, float], float] = {}
+        self._heights: dict[float, float] = {}
+        self._metrics: dict[float, object] = {}
 
     def measure(self, text: str, px: float) -> float:
-        return self.kit.advance(self.kit.font(px), text)
+        key = (text, px)
+        w = self._widths.get(key)
+        if w is None:
+            fm = self._metrics.get(px)
+            if fm is None:
+                fm = self._metrics[px] = self.kit.font(px)[1]
+            w = self._widths[key] = fm.horizontalAdvance(text)
+        return w
 
     def bold(self, text: str, px: float) -> float:
         return self.kit.advance(self.kit.font(px, bold=True), text)
 
     def line_h(self, px: float) -> float:
-        fm = self.kit.font(px)[1]
-        return fm.ascent() + fm.descent()
+        h = self._heights.get(px)
+        if h is None:
+            fm = self.kit.font(px)[1]
+            h = self._heights[px] = fm.ascent() + fm.descent()
+        return h
 
     def sizes(self, priority: bool) -> list[float]:
         """The ladder of sizes; other numbers never outgrow the phase's own column's."""
         sz = self.sz
         if priority:
             return lb.ladder(sz.px, sz.floor_top)
-        return lb.ladder(min(sz.px, self.top_px), sz.floor)
+        return lb.ladder(min(sz.px, self.top_px), sz.floor, steps=3)
 
     def visible(self, x: float, y: float) -> bool:
         return self.area.contains(x, y)
@@ -212,6 +226,9 @@ class _Ctx:
         if col.folded_count and not priority:
             self.summary(li)
             return
+        if not priority and not self.room_for(li, items):
+            self.summary(li)
+            return
         placed, missing = lb.place_group(
             self.board, items, self.sizes(priority), self.measure, self.line_h, priority
         )
@@ -228,6 +245,20 @@ class _Ctx:
             )
         elif col.folded_count:
             self.summary(li, quiet=True)
+
+    def room_for(self, li: int, items: list[lb.Item]) -> bool:
+        """A quick test that the column's numbers could fit at its smallest size: beside it on
+        some side, or above and below each neuron (a crowded network skips the search)."""
+        px = self.sz.floor
+        col, layers, r = self.lay.layers[li], self.lay.layers, self.lay.radius
+        longest = max((t for it in items for t in it.lines), key=len)
+        widest = self.measure(longest, px) * 1.1  # about the widest: digits are all alike
+        tallest = max(len(it.lines) for it in items) * self.line_h(px)
+        right = (layers[li + 1].x if li + 1 < len(layers) else self.area.right() + r) - col.x
+        left = col.x - (layers[li - 1].x if li > 0 else self.area.left() - r)
+        if widest <= max(right, left) - 2.8 * r or col.ys.size < 2:
+            return True
+        return tallest <= col.spacing - 2.8 * r
 
     def summary(self, li: int, quiet: bool = False) -> None:
         """One label for a whole column (a folded or crowded layer)."""
@@ -333,7 +364,14 @@ class _Ctx:
         a, b = self.lay.layers[wl], self.lay.layers[wl + 1]
         if a.visible.size == 0 or b.visible.size == 0:
             return
-        pairs = edge_choice(self.st, e.values, a.visible, b.visible, wl, e.active)
+        span = b.x - a.x - 2 * self.lay.radius
+        if span < self.measure("−0.000", self.sz.floor):
+            if priority:
+                self.out.hidden.append(f"the {QUANTITY_SYMBOL[e.quantity]} of W{wl + 1}")
+            return  # no edge of the layer is long enough for a number
+        hot = sum(x.active for x in self.disp.edges)
+        budget = max(min(BIG_EDGE_LABELS, EDGE_LABELS_ALL // max(hot, 1)), 1)
+        pairs = edge_choice(self.st, e.values, a.visible, b.visible, wl, e.active, budget)
         r = self.lay.radius
         items = []
         for ri, ci in pairs:
@@ -406,6 +444,7 @@ def edge_choice(
     rows: np.ndarray,
     wl: int,
     active: bool,
+    budget: int = BIG_EDGE_LABELS,
 ) -> list[tuple[int, int]]:
     """The (row index, col index) into the drawn neurons of the edges that carry their number:
     every edge of a small layer, strongest first; in a big one the selected neuron's fan-in
@@ -413,7 +452,7 @@ def edge_choice(
     n = rows.size * cols.size
     shown = values[np.ix_(rows, cols)]
     mag = np.where(np.isfinite(shown), np.abs(shown), np.inf)
-    if n <= SMALL_EDGES:
+    if rows.size <= SMALL_SIDE and cols.size <= SMALL_SIDE:
         order = np.argsort(-mag, axis=None, kind="stable")
         return [divmod(int(k), cols.size) for k in order]
     sel = st.selection
@@ -429,7 +468,7 @@ def edge_choice(
             return [(int(r), ci) for r in order]
     if not active:
         return []
-    k = min(BIG_EDGE_LABELS, n)
+    k = min(budget, n)
     top = np.argpartition(-mag, k - 1, axis=None)[:k]
     top = top[np.argsort(-mag.ravel()[top], kind="stable")]
     return [divmod(int(t), cols.size) for t in top]
@@ -477,6 +516,8 @@ def _draw(
     backing = kit.colour(th.background, 0.85)
     fg, muted = kit.colour(th.foreground), kit.colour(th.muted)
     pal_ink = kit.inks(th)
+    inks: dict[int, np.ndarray] = {}  # per column: the ink index on each neuron's fill
+    current = None
     for pl in out.placed:
         kind = pl.item.key[0]
         bold = kind == "loss"
@@ -515,10 +556,14 @@ def _draw(
             li, i = pl.item.key[1], pl.item.key[2]
             acts = disp.acts[li]
             if acts is not None:
-                scale = disp.input_scale if li == 0 else disp.act_scale
-                ink = pal_ink[int(palette_index(np.array([acts[i]]), scale)[0])]
+                if li not in inks:
+                    scale = disp.input_scale if li == 0 else disp.act_scale
+                    inks[li] = palette_index(acts, scale)
+                ink = pal_ink[int(inks[li][i])]
         p.setPen(ink)
-        p.setFont(font[0])
+        if font is not current:
+            p.setFont(font[0])
+            current = font
         ascent = font[1].ascent()
         for text, (lx, ly, rx, ry) in zip(pl.item.lines, pl.line_boxes, strict=True):
             if pl.inside:  # centred in the neuron

@@ -13,7 +13,7 @@ what is left out is reported so the picture can say so. No two placed boxes over
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 Rect = tuple[float, float, float, float]  # left, top, right, bottom
@@ -45,29 +45,30 @@ class Board:
         self._solid: list[bool] = []
         self._grid: dict[tuple[int, int], list[int]] = {}
 
-    def _cells(self, r: Rect) -> Iterable[tuple[int, int]]:
+    def _span(self, r: Rect) -> tuple[range, range]:
         c = self.cell
-        for gx in range(int(r[0] // c), int(r[2] // c) + 1):
-            for gy in range(int(r[1] // c), int(r[3] // c) + 1):
-                yield gx, gy
+        return range(int(r[0] // c), int(r[2] // c) + 1), range(int(r[1] // c), int(r[3] // c) + 1)
 
     def fits(self, r: Rect, ignore_solid: bool = False) -> bool:
         """Whether ``r`` lies within the bounds and overlaps no box taken."""
-        if not inside(r, self.bounds):
+        bd = self.bounds
+        if r[0] < bd[0] or r[1] < bd[1] or r[2] > bd[2] or r[3] > bd[3]:
             return False
         m = self.margin
-        grown = (r[0] - m, r[1] - m, r[2] + m, r[3] + m)  # labels keep a margin between them
-        boxes, solid = self._boxes, self._solid
-        for cell in self._cells(grown):
-            for i in self._grid.get(cell, ()):
-                b = boxes[i]
-                if b is None:
-                    continue
-                if solid[i]:
-                    if not ignore_solid and overlaps(r, b):
+        x0, y0, x1, y1 = r[0] - m, r[1] - m, r[2] + m, r[3] + m  # labels keep a margin
+        boxes, solid, grid = self._boxes, self._solid, self._grid
+        xs, ys = self._span((x0, y0, x1, y1))
+        for gx in xs:
+            for gy in ys:
+                for i in grid.get((gx, gy), ()):
+                    b = boxes[i]
+                    if b is None:
+                        continue
+                    if solid[i]:
+                        if not ignore_solid and overlaps(r, b):
+                            return False
+                    elif x0 < b[2] and b[0] < x1 and y0 < b[3] and b[1] < y1:
                         return False
-                elif overlaps(grown, b):
-                    return False
         return True
 
     def take(self, r: Rect, solid: bool = False) -> int:
@@ -75,15 +76,18 @@ class Board:
         i = len(self._boxes)
         self._boxes.append(r)
         self._solid.append(solid)
-        for cell in self._cells(r):
-            self._grid.setdefault(cell, []).append(i)
+        grid = self._grid
+        xs, ys = self._span(r)
+        for gx in xs:
+            for gy in ys:
+                grid.setdefault((gx, gy), []).append(i)
         return i
 
     def release(self, token: int) -> None:
         self._boxes[token] = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Item:
     """A label to place: its lines, what it belongs to, and how to find slots for it.
 
@@ -104,7 +108,7 @@ class Item:
     may_inside: bool = True
 
 
-@dataclass
+@dataclass(slots=True)
 class Placed:
     """A placed label: its lines at ``px``, each line's box, the whole box, and the leader line
     (from the neuron's rim to the box) when it sits away from its neuron."""
@@ -144,18 +148,18 @@ def ladder(px: float, floor: float, steps: int = 4) -> list[float]:
 
 def neuron_slots(
     x: float, y: float, r: float, w: float, h: float, side: int, may_inside: bool
-) -> list[tuple[Rect, str, tuple[float, float, float, float] | None]]:
+) -> Iterator[tuple[Rect, str, tuple[float, float, float, float] | None]]:
     """Boxes of w×h for a neuron's label, best first: inside (one short line), beside on the
-    preferred side, the other side, above and below, then diagonally off on a leader line."""
-    out: list[tuple[Rect, str, tuple[float, float, float, float] | None]] = []
+    preferred side, the other side, above and below, then diagonally off on a leader line
+    (made as they are asked for: the first usually fits)."""
     if may_inside and w <= r * 1.9 and h <= r * 1.6:
-        out.append(((x - w / 2, y - h / 2, x + w / 2, y + h / 2), "inside", None))
+        yield (x - w / 2, y - h / 2, x + w / 2, y + h / 2), "inside", None
     gap = r * 0.4 + 3  # clear of the δ ring (out to 1.3 r)
     for sd in (side, -side):
         left = x + r + gap if sd > 0 else x - r - gap - w
-        out.append(((left, y - h / 2, left + w, y + h / 2), "right" if sd > 0 else "left", None))
-    out.append(((x - w / 2, y - r - gap - h, x + w / 2, y - r - gap), "above", None))
-    out.append(((x - w / 2, y + r + gap, x + w / 2, y + r + gap + h), "below", None))
+        yield (left, y - h / 2, left + w, y + h / 2), "right" if sd > 0 else "left", None
+    yield (x - w / 2, y - r - gap - h, x + w / 2, y - r - gap), "above", None
+    yield (x - w / 2, y + r + gap, x + w / 2, y + r + gap + h), "below", None
     d = r * 0.72  # the rim at 45°
     for sd in (side, -side):
         for dy in (-1, 1):
@@ -165,8 +169,7 @@ def neuron_slots(
                 left = bx if sd > 0 else bx - w
                 top = by if dy > 0 else by - h
                 leader = (x + sd * d, y + dy * d, bx, by)
-                out.append(((left, top, left + w, top + h), "leader", leader))
-    return out
+                yield (left, top, left + w, top + h), "leader", leader
 
 
 def edge_slots(
@@ -214,9 +217,10 @@ def _attempt(
     measure: Measure,
     line_h: LineHeight,
     partial: bool,
-) -> tuple[list[Placed], list[Item]]:
-    """Place the items at ``px`` (each taking its box while the later ones look), then give the
-    boxes back; stops at the first that finds no slot unless ``partial``."""
+) -> tuple[list[Placed], list[Item], list[int]]:
+    """Place the items at ``px``, each taking its box while the later ones look; stops at the
+    first that finds no slot unless ``partial``. Returns (placed, left out, the board's tokens
+    of the boxes taken)."""
     placed: list[Placed] = []
     tokens: list[int] = []
     missing: list[Item] = []
@@ -229,9 +233,12 @@ def _attempt(
             continue
         placed.append(got)
         tokens.append(board.take(got.box))
+    return placed, missing, tokens
+
+
+def _release(board: Board, tokens: list[int]) -> None:
     for tok in tokens:
         board.release(tok)
-    return placed, missing
 
 
 def untidiness(placed: list[Placed]) -> int:
@@ -241,12 +248,6 @@ def untidiness(placed: list[Placed]) -> int:
     kinds = {pl.slot for pl in placed}
     odd = sum(pl.slot in ("above", "below", "leader", "off", "later") for pl in placed)
     return len(kinds) - 1 + odd
-
-
-def _commit(board: Board, placed: list[Placed]) -> list[Placed]:
-    for pl in placed:
-        board.take(pl.box)
-    return placed
 
 
 def place_group(
@@ -267,28 +268,38 @@ def place_group(
     best: list[Placed] | None = None  # complete, with the fewest labels off their first choice
     for n, px in enumerate(sizes):
         last = n == len(sizes) - 1
-        placed, missing = _attempt(board, items, px, measure, line_h, last and keep_partial)
+        placed, missing, tokens = _attempt(board, items, px, measure, line_h, last and keep_partial)
         if missing:
             if last and keep_partial and best is None:
-                return _commit(board, placed), missing
+                return placed, missing  # its boxes stay taken
+            _release(board, tokens)
             continue
         if any(pl.inside for pl in placed) and not all(pl.inside for pl in placed):
+            _release(board, tokens)
             outside = [replace(it, may_inside=False) for it in items]
-            again, rest = _attempt(board, outside, px, measure, line_h, False)
+            again, rest, tok2 = _attempt(board, outside, px, measure, line_h, False)
+            _release(board, tok2)
             if not rest:
                 placed = again
+            tokens = [board.take(pl.box) for pl in placed]
         if untidiness(placed) and any(it.kind == "neuron" for it in items):
             # some beside, some on the other side: try the other side for all first
+            _release(board, tokens)
             flipped = [replace(it, side=-it.side) for it in items]
-            again, rest = _attempt(board, flipped, px, measure, line_h, False)
+            again, rest, tok2 = _attempt(board, flipped, px, measure, line_h, False)
+            _release(board, tok2)
             if not rest and untidiness(again) < untidiness(placed):
                 placed = again
+            tokens = [board.take(pl.box) for pl in placed]
         if untidiness(placed) == 0:
-            return _commit(board, placed), []
+            return placed, []  # its boxes stay taken
+        _release(board, tokens)
         if best is None or untidiness(placed) < untidiness(best):
             best = placed
     if best is not None:
-        return _commit(board, best), []
+        for pl in best:
+            board.take(pl.box)
+        return best, []
     return [], list(items)
 
 
