@@ -5,6 +5,12 @@ Sizes scale with the target's height (theme sizes are for 1080 px, times the sce
 scale), so a window and an export of the same size are identical. Edges are drawn only between
 drawn (unfolded) neurons, batched by width bucket and sign; a weight layer with more drawn edges
 than EDGE_BUDGET shows its strongest ones over a band that summarises all of them.
+
+The picture is three bands that never overlap: the header, the network's area and the caption
+(header and caption give up type size before they take more than FRAME_SHARE of the height).
+Everything of the network is clipped to its area. Numbers are placed by render.annotate; their
+size follows the zoom (within ZOOM_TYPE), and their smallest sizes follow the target's height but
+not the type scale, so larger type never costs the numbers of the phase's own layer.
 """
 
 from __future__ import annotations
