@@ -153,6 +153,13 @@ def test_edge_numbers_follow_the_phase():
     # W2 shows ∂L/∂w from its backward phase on; W1 still shows w
     assert {fmt(v) for v in hc["g2"].ravel()} <= edges
     assert {fmt(v) for v in np.ravel(spec.weights[0])} <= edges
+    # at the update, where there is room, each Δw has its old → new weight under it
+    _img, info = paint(sc["update"])
+    drawn = texts(info)
+    w2 = np.array(spec.weights[1])
+    for old, new in zip(w2.ravel(), (w2 + hc["dw2"]).ravel(), strict=True):
+        assert f"{fmt(old)} → {fmt(new)}" in drawn
+    assert "0.400 → 0.359" in drawn  # the textbook's w5⁺ = 0.35892
 
 
 def test_edge_numbers_stay_off_each_other_and_the_neurons():

@@ -13,6 +13,7 @@ left out is named in a note.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import NamedTuple
 
 from PySide6.QtCore import QRectF
@@ -389,6 +390,30 @@ class _Ctx:
                     ts=EDGE_TS[shift:] + EDGE_TS[:shift],
                 )
             )
+        tr = self.st.trace
+        if e.quantity == "dw" and tr is not None and items:
+            # at the update, old → new under each Δw where the whole layer has room for it
+            before, after, d = (
+                tr.layers[wl].weights_before,
+                tr.layers[wl].weights_after,
+                self.st.digits,
+            )
+            long = [
+                replace(
+                    it,
+                    lines=[
+                        *it.lines,
+                        f"{fmt(before[it.key[2], it.key[3]], d)} → {fmt(after[it.key[2], it.key[3]], d)}",
+                    ],
+                )
+                for it in items
+            ]
+            placed, missing = lb.place_group(
+                self.board, long, self.sizes(priority)[:2], self.measure, self.line_h, False
+            )
+            if placed:
+                self.out.placed += placed
+                return
         # the phase's own weight layers keep what fits; the others show all or none
         placed, missing = lb.place_group(
             self.board, items, self.sizes(priority), self.measure, self.line_h, priority
