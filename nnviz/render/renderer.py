@@ -196,19 +196,28 @@ class NetworkRenderer:
                 lay = compute_layout(st.sizes, net.width(), net.height(), wide=wide, **geometry)
         info = RenderInfo(layout=lay)
         decor.draw_highlight(p, th, lay, disp, body)
-        summaries, info.edges_drawn, info.edges_total, info.aggregated = draw_edges(
-            p, kit, st, th, lay, disp, s, body
-        )
-        draw_selection_edges(p, kit, st, th, lay, disp, s)
-        draw_neurons(p, kit, st, th, lay, disp, s)
-        draw_flow_arrow(p, th, lay, disp, s, net.top() - arrow_h * 0.55)
-        # labels may use the arrow's row and the shape line under the names, around the arrow
+        # the network and its numbers stay between the column names and the notes under it (a
+        # zoomed network passes under them); labels may use the arrow's row and the shape line
         names_h = decor.names_height(kit, deco_px, MIN_LABEL_PX)
+        if st.zoom != 1.0 or st.pan != (0.0, 0.0):  # zoomed: under both title lines
+            names_h = title_h - arrow_h
         area = QRectF(
             body.left(), names_h + body.top(), body.width(), net.bottom() - names_h - body.top()
         )
-        arrow = flow_arrow_box(th, lay, disp, s, net.top() - arrow_h * 0.55)
-        drawn, outcome = annotate(p, kit, st, th, lay, disp, sizes, area, [arrow] if arrow else [])
+        p.save()
+        p.setClipRect(area, Qt.ClipOperation.IntersectClip)
+        try:
+            summaries, info.edges_drawn, info.edges_total, info.aggregated = draw_edges(
+                p, kit, st, th, lay, disp, s, area
+            )
+            draw_selection_edges(p, kit, st, th, lay, disp, s)
+            draw_neurons(p, kit, st, th, lay, disp, s)
+            draw_flow_arrow(p, th, lay, disp, s, net.top() - arrow_h * 0.55)
+            arrow = flow_arrow_box(th, lay, disp, s, net.top() - arrow_h * 0.55)
+            obstacles = [arrow] if arrow else []
+            drawn, outcome = annotate(p, kit, st, th, lay, disp, sizes, area, obstacles)
+        finally:
+            p.restore()
         decor.draw_titles(
             p, kit, st, th, lay, body.top(), deco_px, MIN_LABEL_PX, [d.box for d in drawn]
         )
