@@ -17,6 +17,7 @@ from nnviz.core.numfmt import fmt
 from nnviz.core.phases import phase_names
 from nnviz.core.spec import from_dict
 from nnviz.render.export import save_svg
+from nnviz.render.label_text import NUMBER_KINDS
 from nnviz.render.renderer import NetworkRenderer
 from nnviz.render.trace_pages import scenes_for
 
@@ -257,7 +258,7 @@ def digit_height(px):
 def test_lecture_digits_are_30_px_tall_for_small_networks(name, theme):
     for phase, scene in scenes(name, theme).items():
         _img, info = paint(scene)
-        numbers = [d for d in info.labels if d.kind in ("neuron", "target", "loss")]
+        numbers = [d for d in info.labels if d.kind in NUMBER_KINDS]  # edges' too
         assert numbers or phase == "start"
         assert min(digit_height(d.px) for d in numbers) >= 30, phase
 
