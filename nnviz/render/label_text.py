@@ -104,8 +104,9 @@ def draw_placed(
     backing = kit.colour(th.background, 0.85)
     fg, muted = kit.colour(th.foreground), kit.colour(th.muted)
     pal_ink = kit.inks(th)
+    frame_fill = kit.colour(th.background, 0.9)
     inks: dict[int, np.ndarray] = {}  # per column: the ink index on each neuron's fill
-    current = None
+    current = current_ink = None
     for pl in out.placed:
         kind = pl.item.key[0]
         bold = kind == "loss"
@@ -116,6 +117,7 @@ def draw_placed(
             pen = QPen(qcolor(th.selection))
             pen.setWidthF(max(pl.px * 0.1, 1.0))
             p.setPen(pen)
+            current_ink = None
             p.setBrush(qcolor(th.background, 0.92))
             m = pl.px * 0.12
             p.drawRoundedRect(QRectF(x0 - m, y0 - m, x1 - x0 + 2 * m, y1 - y0 + 2 * m), m, m)
@@ -125,7 +127,8 @@ def draw_placed(
             v = float(disp.edges[wl].values[row, col])
             colour = th.error if not np.isfinite(v) else (th.positive if v > 0 else th.negative)
             p.setPen(kit.pen(kit.colour(colour), max(pl.px * 0.07, 1.0)))
-            p.setBrush(qcolor(th.background, 0.9))
+            current_ink = None
+            p.setBrush(frame_fill)
             m = pad  # within half the board's margin: frames never touch
             p.drawRoundedRect(
                 QRectF(x0 - m, y0 - m, x1 - x0 + 2 * m, y1 - y0 + 2 * m), m * 2, m * 2
@@ -136,6 +139,7 @@ def draw_placed(
         if pl.leader is not None:
             lx0, ly0, lx1, ly1 = pl.leader
             p.setPen(kit.pen(muted, max(pl.px * 0.06, 1.0)))
+            current_ink = None
             p.drawLine(QLineF(lx0, ly0, lx1, ly1))
         ink = fg
         if kind == "name":
@@ -148,7 +152,9 @@ def draw_placed(
                     scale = disp.input_scale if li == 0 else disp.act_scale
                     inks[li] = palette_index(acts, scale)
                 ink = pal_ink[int(inks[li][i])]
-        p.setPen(ink)
+        if ink is not current_ink:
+            p.setPen(ink)
+            current_ink = ink
         if font is not current:
             p.setFont(font[0])
             current = font
