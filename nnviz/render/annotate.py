@@ -26,6 +26,7 @@ from nnviz.render.label_text import (
     BIG_EDGE_LABELS,
     EDGE_LABELS_ALL,
     NUMBER_KINDS,
+    SMALL_SIDE,
     DrawnLabel,
     draw_placed,
     edge_choice,
@@ -391,7 +392,8 @@ class _Ctx:
                 )
             )
         tr = self.st.trace
-        if e.quantity == "dw" and tr is not None and items:
+        small = a.visible.size <= SMALL_SIDE and b.visible.size <= SMALL_SIDE
+        if e.quantity == "dw" and tr is not None and items and small:
             # at the update, old → new under each Δw where the whole layer has room for it
             before, after, d = (
                 tr.layers[wl].weights_before,

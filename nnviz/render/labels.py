@@ -282,7 +282,7 @@ def place_group(
             if not rest:
                 placed = again
             tokens = [board.take(pl.box) for pl in placed]
-        if untidiness(placed) and any(it.kind == "neuron" for it in items):
+        if {"left", "right"} <= {pl.slot for pl in placed}:
             # some beside, some on the other side: try the other side for all first
             _release(board, tokens)
             flipped = [replace(it, side=-it.side) for it in items]
