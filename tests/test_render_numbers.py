@@ -322,3 +322,14 @@ def test_numbers_are_significant_figures():
 def test_phase_names_cover_the_scenes():
     spec, _data, _tr = run("two-two-two")
     assert list(scenes("two-two-two")) == phase_names(len(spec.layers) - 1)
+
+
+def test_the_note_names_what_is_hidden_once():
+    from nnviz.render.decor import hidden_text
+
+    text = hidden_text(
+        ["the Δw of W1", "the Δw of W2", "the Δw of W3", "2 of 8 numbers of hidden layer 2"]
+        + ["the ∂L/∂w of W4", "the ∂L/∂w of W6"]
+    )
+    assert "the Δw of W1–W3" in text and "the ∂L/∂w of W4, W6" in text
+    assert "2 of 8 numbers of hidden layer 2" in text and text.count("Δw") == 1

@@ -3,6 +3,8 @@ notes under summarised layers, the selected edge's label, and the legend."""
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QLinearGradient, QPainter
 
@@ -159,8 +161,29 @@ def draw_notes(
 
 
 def hidden_text(hidden: list[str]) -> str:
-    """The note saying which numbers are not on the picture."""
-    return "not shown, no room: " + "; ".join(hidden) + " (zoom in or select a neuron)"
+    """The note saying which numbers are not on the picture ("the Δw of W1", "the Δw of W2", …
+    said once as "the Δw of W1–W2")."""
+    merged: list[str] = []
+    runs: dict[str, list[int]] = {}
+    for item in hidden:
+        m = re.fullmatch(r"the (.+) of W(\d+)", item)
+        if m is None:
+            merged.append(item)
+            continue
+        if m.group(1) not in runs:
+            runs[m.group(1)] = []
+            merged.append(m.group(1))  # a placeholder, filled in below
+        runs[m.group(1)].append(int(m.group(2)))
+    out = []
+    for item in merged:
+        layers = runs.get(item)
+        if layers is None:
+            out.append(item)
+        elif len(layers) > 2 and layers == list(range(layers[0], layers[-1] + 1)):
+            out.append(f"the {item} of W{layers[0]}–W{layers[-1]}")
+        else:
+            out.append(f"the {item} of " + ", ".join(f"W{n}" for n in layers))
+    return "not shown, no room: " + "; ".join(out) + " (zoom in or select a neuron)"
 
 
 def draw_hidden_note(
