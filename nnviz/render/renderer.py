@@ -218,9 +218,9 @@ class NetworkRenderer:
             drawn, outcome = annotate(p, kit, st, th, lay, disp, sizes, area, obstacles)
         finally:
             p.restore()
-        decor.draw_titles(
-            p, kit, st, th, lay, body.top(), deco_px, MIN_LABEL_PX, [d.box for d in drawn]
-        )
+        shape_row = net.top() - arrow_h  # labels reaching above this may cover a shape line
+        high = [d.box for d in drawn if d.box.top() < shape_row]
+        decor.draw_titles(p, kit, st, th, lay, body.top(), deco_px, MIN_LABEL_PX, high)
         info.labels = drawn
         info.label_boxes = [d.box for d in drawn if d.kind in NUMBER_KINDS]
         info.summarised, info.hidden = outcome.summarised, outcome.hidden
