@@ -333,3 +333,24 @@ def test_the_note_names_what_is_hidden_once():
     )
     assert "the Δw of W1–W3" in text and "the ∂L/∂w of W4, W6" in text
     assert "2 of 8 numbers of hidden layer 2" in text and text.count("Δw") == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "selection"),
+    [
+        ("two-two-two", ("edge", 1, 0, 1)),
+        ("two-two-two", ("neuron", 1, 1)),
+        ("spiral", ("edge", 1, 3, 4)),
+        ("spiral", ("neuron", 2, 3)),
+    ],
+)
+def test_no_overlaps_with_a_selection_in_every_label_mode(name, selection):
+    from dataclasses import replace
+
+    for theme in ("light", "lecture-light"):
+        for scene in scenes(name, theme).values():
+            for mode in ("activation", "all", "none"):
+                _img, info = paint(replace(scene, selection=selection, label_mode=mode))
+                assert_apart(info, QRectF(0, 0, 1920, 1080))
+                if selection[0] == "edge":  # the selected edge always says its number
+                    assert any(d.kind == "selected" for d in info.labels)

@@ -187,18 +187,42 @@ class _Ctx:
         if pa is None or pb is None:
             return
         r = self.lay.radius
-        it = lb.Item(
-            ("selected", wl, row, col),
-            [selected_edge_text(self.st, self.disp, wl, row, col)],
-            kind="edge",
-            anchor=(pa[0] + r, pa[1]),
-            end=(pb[0] - r, pb[1]),
-            ts=(0.5, 0.62, 0.38, 0.75, 0.25),
-        )
-        got = lb.place_one(self.board, it, self.sizes(True), self.measure, self.line_h)
+        mx, my = (pa[0] + pb[0]) / 2, (pa[1] + pb[1]) / 2
+
+        def near(w: float, h: float) -> list[lb.Rect]:
+            out = []
+            for k in range(1, 9):
+                for dy in (-(h + 4) * k, (h + 4) * k):
+                    for dx in (0.0, w / 2, -w / 2):
+                        x0, y0 = mx + dx - w / 2, my + dy - h / 2
+                        out.append((x0, y0, x0 + w, y0 + h))
+            return out
+
+        full = selected_edge_text(self.st, self.disp, wl, row, col)
+        short = fmt(self.disp.edges[wl].values[row, col], self.st.digits)
+        key = ("selected", wl, row, col)
+        got = None
+        for text in dict.fromkeys((full, short)):  # the whole label, else the bare number
+            on_edge = lb.Item(
+                key,
+                [text],
+                kind="edge",
+                anchor=(pa[0] + r, pa[1]),
+                end=(pb[0] - r, pb[1]),
+                ts=(0.5, 0.62, 0.38, 0.75, 0.25),
+            )
+            off_edge = lb.Item(key, [text], "text", slots_at=near, leader_from=(mx, my))
+            for it in (on_edge, off_edge):  # on the edge, else near its middle on a leader
+                got = lb.place_one(self.board, it, self.sizes(True), self.measure, self.line_h)
+                if got is not None:
+                    break
+            if got is not None:
+                break
         if got is not None:
             self.out.placed.append(got)
             self.skip_edge = (wl, row, col)
+        else:
+            self.out.hidden.append("the selected weight's number")
 
     # ----- neurons ----------------------------------------------------------------------------
     def column(self, li: int, priority: bool) -> None:

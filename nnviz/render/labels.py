@@ -106,6 +106,7 @@ class Item:
     ts: Sequence[float] = (0.7,)
     slots_at: Callable[[float, float], list[Rect]] | None = None
     may_inside: bool = True
+    leader_from: tuple[float, float] | None = None  # a text's leader line starts here
 
 
 @dataclass(slots=True)
@@ -206,6 +207,9 @@ def _try(board: Board, it: Item, px: float, measure: Measure, line_h: LineHeight
                 (box[0], box[1] + lh * k, box[0] + wi, box[1] + lh * (k + 1))
                 for k, wi in enumerate(widths)
             ]
+            if it.leader_from is not None:  # to the nearest point of the box
+                fx, fy = it.leader_from
+                leader = (fx, fy, min(max(fx, box[0]), box[2]), min(max(fy, box[1]), box[3]))
             return Placed(it, px, box, lines, slot == "inside", leader, slot)
     return None
 
