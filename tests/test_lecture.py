@@ -218,3 +218,68 @@ def test_presenter_next_header_names_the_next_phase(qtbot, lecture):
     qtbot.addWidget(pv)
     scene, _ = pv.next_scene()
     assert "forward-L2" in scene.header
+
+
+def test_scale_is_clamped_reset_by_ctrl_0_and_clamped_when_read(qtbot, lecture, settings):
+    from nnviz.render.view import SCALE_MAX, SCALE_MIN
+
+    for _ in range(20):
+        key(qtbot, lecture, Qt.Key.Key_Equal, mod=Qt.KeyboardModifier.ControlModifier)
+    assert lecture.scale == SCALE_MAX == 2.5
+    key(qtbot, lecture, Qt.Key.Key_0, mod=Qt.KeyboardModifier.ControlModifier)
+    assert lecture.scale == 1.0 and float(settings.value("lecture/scale")) == 1.0
+    assert lecture.typed == ""  # Ctrl+0 is not the digit 0 of "go to step"
+    for _ in range(20):
+        key(qtbot, lecture, Qt.Key.Key_Minus, mod=Qt.KeyboardModifier.ControlModifier)
+    assert lecture.scale == SCALE_MIN == 0.75
+    for stored, read in (("3.0", 2.5), ("0.2", 0.75), ("nonsense", 1.0), ("nan", 1.0)):
+        settings.setValue("lecture/scale", stored)
+        again = LectureView(lecture.session, settings)
+        qtbot.addWidget(again)
+        assert again.scale == read
+
+
+def test_larger_type_keeps_the_current_layers_deltas(qtbot, settings):
+    spec, base = load("spiral")
+    view = LectureView(Session(spec, base, "spiral"), settings)
+    qtbot.addWidget(view)
+    view.resize(1920, 1080)
+    while view.session.phase_name() != "backward-L2":
+        view.session.next_phase()
+    for _ in range(4):
+        key(qtbot, view, Qt.Key.Key_Equal, mod=Qt.KeyboardModifier.ControlModifier)
+    assert view.scale > 1.4
+    img = QImage(1920, 1080, QImage.Format.Format_ARGB32_Premultiplied)
+    p = QPainter(img)
+    view.paint_to(p, QRectF(0, 0, 1920, 1080))
+    p.end()
+    texts = [d.text for d in view.info.labels]
+    deltas = view.session.trace().layers[1].delta[view.session.sample]
+    from nnviz.core.numfmt import fmt
+
+    for v in deltas:
+        assert f"δ {fmt(v, 3)}" in texts
+    assert view.info.header_box.bottom() <= view.info.net_box.top()
+    assert view.info.net_box.bottom() <= view.info.caption_box.top()
+
+
+def test_zoom_brings_the_neuron_to_the_centre_and_its_numbers_grow(qtbot, lecture):
+    for _ in range(2):
+        key(qtbot, lecture, Qt.Key.Key_Right)
+    img = QImage(1280, 720, QImage.Format.Format_ARGB32_Premultiplied)
+
+    def shot():
+        p = QPainter(img)
+        lecture.paint_to(p, QRectF(0, 0, 1280, 720))
+        p.end()
+        return lecture.info
+
+    lecture.resize(1280, 720)
+    lecture.session.select(Selection("neuron", 1, 0))
+    before = shot()
+    px = max(d.px for d in before.labels if d.kind == "neuron")
+    key(qtbot, lecture, Qt.Key.Key_Z)
+    after = shot()
+    x, y = after.layout.neuron_pos(1, 0)
+    assert abs(x - 640) < 2 and abs(y - 360) < 2
+    assert max(d.px for d in after.labels if d.kind == "neuron") > px * 1.5

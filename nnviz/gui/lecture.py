@@ -29,7 +29,6 @@ from nnviz.render.view import ViewState, clamp_scale
 NEXT_KEYS = {Qt.Key.Key_Right, Qt.Key.Key_Down, Qt.Key.Key_PageDown, Qt.Key.Key_Space, Qt.Key.Key_J}
 PREV_KEYS = {Qt.Key.Key_Left, Qt.Key.Key_Up, Qt.Key.Key_PageUp, Qt.Key.Key_K}
 PEN_COLOURS = ("#e4007c", "#0072b2", "#009e73", "#d55e00")
-SCALE_MIN, SCALE_MAX = 0.5, 3.0
 
 HELP = [
     ("→ ↓ PgDn Space J", "next phase"),
@@ -40,9 +39,10 @@ HELP = [
     ("W", "whiteout"),
     ("C", "pen on/off (1–4 colours, Delete clears this phase)"),
     ("L", "laser pointer"),
-    ("Z or double-click", "zoom into a neuron's neighbourhood and back"),
+    ("Z or double-click", "zoom into a neuron's neighbourhood (numbers grow too) and back"),
     ("F", "show/hide the formulas panel"),
     ("Ctrl+= / Ctrl+-", "larger / smaller type"),
+    ("Ctrl+0", "type back to its normal size"),
     ("D", "dark / light projection theme"),
     ("A", "reveal animation on/off"),
     ("P", "presenter view (on the second screen when there is one)"),
@@ -131,7 +131,7 @@ class LectureView(QWidget):
         return self.options.scale
 
     def set_scale(self, value: float) -> None:
-        self.options.scale = round(max(SCALE_MIN, min(value, SCALE_MAX)), 2)
+        self.options.scale = clamp_scale(value)
         self.settings.setValue("lecture/scale", self.options.scale)
         self.update()
 
@@ -264,6 +264,8 @@ class LectureView(QWidget):
             self.set_scale(self.scale * 1.1)
         elif ctrl and key == Qt.Key.Key_Minus:
             self.set_scale(self.scale / 1.1)
+        elif ctrl and key == Qt.Key.Key_0:
+            self.set_scale(1.0)
         elif self.help_shown and key != Qt.Key.Key_F5:
             self.help_shown = False  # any key closes the help
         elif self.blackout and (
@@ -384,9 +386,13 @@ class LectureView(QWidget):
             if target is None:
                 target = QPointF(self.width() / 2, self.height() / 2)
             k = 2.5
-            cx, cy = self.width() / 2, self.height() / 2
+            # the layout zooms about its own centre: bring the target to the view's centre
+            cx, cy = self.info.layout.centre if self.info else (self.width() / 2, self.height() / 2)
             self.options.zoom = k
-            self.options.pan = (-(target.x() - cx) * k, -(target.y() - cy) * k)
+            self.options.pan = (
+                self.width() / 2 - cx - (target.x() - cx) * k,
+                self.height() / 2 - cy - (target.y() - cy) * k,
+            )
             self.zoomed = True
         self.update()
 

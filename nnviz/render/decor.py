@@ -3,6 +3,8 @@ notes under summarised layers, the selected edge's label, and the legend."""
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QLinearGradient, QPainter
 
@@ -74,6 +76,11 @@ def titles_height(kit: Kit, px: float, min_px: float) -> float:
     )
 
 
+def names_height(kit: Kit, px: float, min_px: float) -> float:
+    """The height of the column names' line (the shape line under it gives way to numbers)."""
+    return px * 0.3 + _title_font(kit, px, min_px)[1].height() * 1.2
+
+
 def _title_font(kit: Kit, px: float, min_px: float):
     return kit.font(max(px * 0.9, min_px), bold=True)
 
@@ -91,8 +98,10 @@ def draw_titles(
     top: float,
     px: float,
     min_px: float,
+    taken: list[QRectF] = (),
 ) -> None:
-    """Each column's name and shape above it; the "⋮ N more" marker of folded columns."""
+    """Each column's name and shape above it (the shape only where no label in ``taken`` is);
+    the "⋮ N more" marker of folded columns."""
     font, small = _title_font(kit, px, min_px), _sub_font(kit, px, min_px)
     gap = lay.column_gap
     for li, col in enumerate(lay.layers):
@@ -111,11 +120,12 @@ def draw_titles(
         p.setPen(qcolor(th.foreground))
         fh = font[1].height()
         kit.text(p, font, title, col.x, top + px * 0.3 + fh * 0.6, "center")
-        if kit.advance(small, sub) <= gap * 0.95:
+        sub_w, sub_h = kit.advance(small, sub), small[1].height()
+        sub_y = top + px * 0.3 + fh * 1.2 + sub_h * 0.55
+        box = QRectF(col.x - sub_w / 2, sub_y - sub_h / 2, sub_w, sub_h)
+        if sub_w <= gap * 0.95 and not any(box.intersects(b) for b in taken):
             p.setPen(qcolor(th.muted))
-            kit.text(
-                p, small, sub, col.x, top + px * 0.3 + fh * 1.2 + small[1].height() * 0.55, "center"
-            )
+            kit.text(p, small, sub, col.x, sub_y, "center")
         if col.folded_count and col.fold_y is not None:
             text = f"⋮ {col.folded_count:,} more"
             w, h = kit.advance(small, text), small[1].height()
@@ -135,6 +145,7 @@ def draw_notes(
     y: float,
     px: float,
     min_px: float,
+    digits: int = 3,
 ) -> None:
     """Under each summarised weight layer: how many edges are drawn of how many, and the mean."""
     font, fm = kit.font(max(px * 0.72, min_px - 1))
@@ -147,7 +158,51 @@ def draw_notes(
         if sm is None:
             continue
         box = QRectF(sm.x0, y, max(sm.x1 - sm.x0, 1.0), fm.height() * 2.2)
-        p.drawText(box, flags, band_note(sm))
+        p.drawText(box, flags, band_note(sm, digits))
+
+
+def hidden_text(hidden: list[str]) -> str:
+    """The note saying which numbers are not on the picture ("the Δw of W1", "the Δw of W2", …
+    said once as "the Δw of W1–W2")."""
+    merged: list[str] = []
+    runs: dict[str, list[int]] = {}
+    for item in hidden:
+        m = re.fullmatch(r"the (.+) of W(\d+)", item)
+        if m is None:
+            merged.append(item)
+            continue
+        if m.group(1) not in runs:
+            runs[m.group(1)] = []
+            merged.append(m.group(1))  # a placeholder, filled in below
+        runs[m.group(1)].append(int(m.group(2)))
+    out = []
+    for item in merged:
+        layers = runs.get(item)
+        if layers is None:
+            out.append(item)
+        elif len(layers) > 2 and layers == list(range(layers[0], layers[-1] + 1)):
+            out.append(f"the {item} of W{layers[0]}–W{layers[-1]}")
+        else:
+            out.append(f"the {item} of " + ", ".join(f"W{n}" for n in layers))
+    return "not shown, no room: " + "; ".join(out) + " (zoom in or select a neuron)"
+
+
+def draw_hidden_note(
+    p: QPainter,
+    kit: Kit,
+    th: Theme,
+    hidden: list[str],
+    body: QRectF,
+    y: float,
+    px: float,
+    min_px: float,
+) -> QRectF:
+    """One muted line under the network naming what had no room; returns its box."""
+    font = kit.font(max(px * 0.72, min_px - 1))
+    width = body.width() - px
+    text = font[1].elidedText(hidden_text(hidden), Qt.TextElideMode.ElideRight, width)
+    p.setPen(qcolor(th.muted))
+    return kit.text(p, font, text, body.left() + px * 0.5, y)
 
 
 def draw_legend(
@@ -165,7 +220,7 @@ def draw_legend(
     if st.trace is not None:
         text = "fill: activation a"
         if abs(disp.input_scale - disp.act_scale) > 1e-9 * disp.act_scale:
-            text += f" (inputs ±{fmt(disp.input_scale, 2)})"
+            text += f" (inputs ±{fmt(disp.input_scale, st.digits)})"
         items.append((text, "fill: a", disp.act_scale))
         if any(d is not None for d in disp.deltas):
             items.append(("ring: error δ = ∂L/∂z", "ring: δ", disp.delta_scale))

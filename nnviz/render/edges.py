@@ -343,6 +343,18 @@ def _flow_marks(
     )
 
 
+def flow_arrow_box(
+    th: Theme, lay: Layout, disp: Display, s: float, y: float
+) -> tuple[float, float, float, float] | None:
+    """The box (left, top, right, bottom) the phase's flow arrow covers, or None."""
+    if disp.kind not in ("forward", "backward") or disp.k is None:
+        return None
+    a, b = lay.layers[disp.k - 1], lay.layers[disp.k]
+    head = max(3.0 * s * th.line_scale, 2.0) * 3.5
+    x0, x1 = sorted((a.x + lay.radius, b.x - lay.radius))
+    return (x0, y - head * 0.6, x1, y + head * 0.6)
+
+
 def draw_flow_arrow(p: QPainter, th: Theme, lay: Layout, disp: Display, s: float, y: float) -> None:
     """A big arrow over the phase's weight layer: left→right forward, right→left backward."""
     if disp.kind not in ("forward", "backward") or disp.k is None:
@@ -374,7 +386,8 @@ def draw_flow_arrow(p: QPainter, th: Theme, lay: Layout, disp: Display, s: float
     p.setBrush(Qt.BrushStyle.NoBrush)
 
 
-def band_note(summary: EdgeSummary) -> str:
+def band_note(summary: EdgeSummary, digits: int = 3) -> str:
     """What a summarised layer's band says."""
     how = "strongest " if summary.thinned else ""
-    return f"showing {summary.drawn:,} {how}of {summary.total:,} · mean {fmt(summary.mean, 4)}"
+    mean = fmt(summary.mean, digits)
+    return f"showing {summary.drawn:,} {how}of {summary.total:,} · mean {mean}"

@@ -39,11 +39,14 @@ class Layout:
 
     layers: list[LayerLayout]
     radius: float
+    centre: tuple[float, float] = (0.0, 0.0)  # the point zoom and pan act about
 
     @property
     def column_gap(self) -> float:
-        """Horizontal distance between neighbouring columns (large when there is one)."""
-        return abs(self.layers[1].x - self.layers[0].x) if len(self.layers) > 1 else 1e9
+        """The least horizontal distance between neighbouring columns (large when there is one)."""
+        if len(self.layers) < 2:
+            return 1e9
+        return min(abs(b.x - a.x) for a, b in zip(self.layers, self.layers[1:], strict=False))
 
     def neuron_pos(self, layer: int, i: int) -> tuple[float, float] | None:
         """The centre of neuron ``i`` of ``layer``, or None when it is folded away."""
@@ -105,15 +108,27 @@ def compute_layout(
     max_radius: float = 40.0,
     min_radius: float = 1.5,
     snap: bool = True,
+    wide: tuple[int, float] | None = None,
 ) -> Layout:
     """Columns spread over the box (left, top, width, height), neurons centred in each; a folded
     layer keeps a slot for its "… N more" marker. Zoom and pan act about the box's centre.
-    ``snap`` puts centres on whole pixels so raster drawings are crisp and repeatable."""
+    ``snap`` puts centres on whole pixels so raster drawings are crisp and repeatable.
+    ``wide`` = (column, gap) makes the gap right of that column ``gap`` wide (the others share
+    the rest), so the numbers of the layer a phase works on have room beside it."""
     cols = [visible_indices(int(n), max_visible) for n in sizes]
     slots = max((len(v) + (1 if f else 0) for v, f in cols), default=1)
-    gap_x = width / max(len(sizes), 1)
+    n_cols = max(len(sizes), 1)
+    gap_x = width / n_cols
     spacing = height / max(slots, 1)
     radius = max(min(spacing * 0.36, gap_x * 0.16, max_radius), min_radius)
+    offsets = gap_x * (np.arange(n_cols) + 0.5)
+    if wide is not None and 0 <= wide[0] < n_cols - 1 and wide[1] > gap_x:
+        big = min(wide[1], width * 0.45)
+        small = (width - big) / (n_cols - 1)
+        steps = np.full(n_cols - 1, small)
+        steps[wide[0]] = big
+        offsets = small * 0.5 + np.concatenate([[0.0], np.cumsum(steps)])
+        radius = max(min(radius, small * 0.3), min_radius)
     cx, cy = left + width / 2, top + height / 2
 
     def place(v: np.ndarray | float) -> np.ndarray | float:
@@ -128,7 +143,7 @@ def compute_layout(
             half = len(vis) // 2
             fold_y = float(pos[half])
             pos = np.concatenate([pos[:half], pos[half + 1 :]])
-        x = left + gap_x * (ci + 0.5)
+        x = left + float(offsets[ci])
         x = cx + (x - cx) * zoom + pan[0]
         ys = place(cy + (pos - cy) * zoom + pan[1])
         if fold_y is not None:
@@ -142,4 +157,4 @@ def compute_layout(
                 fold_y=fold_y,
             )
         )
-    return Layout(layers=layers, radius=radius * zoom)
+    return Layout(layers=layers, radius=radius * zoom, centre=(cx, cy))

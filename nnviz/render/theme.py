@@ -26,6 +26,7 @@ class Theme:
     caption_px: float = 20.0
     line_scale: float = 1.0
     node_scale: float = 1.0
+    small_net_px: float = 0.0  # numbers of networks up to 4 neurons a layer never shrink below
 
     @property
     def dark(self) -> bool:
@@ -66,16 +67,18 @@ THEMES: dict[str, Theme] = {
     "lecture-light": Theme(
         "lecture-light",
         **{**_LIGHT, "foreground": "#000000", "muted": "#444444"},
-        label_px=30.0,
+        label_px=42.0,  # digits (cap height) 31 px: legible from the back of a hall
         caption_px=34.0,
+        small_net_px=41.0,
         line_scale=2.0,
         node_scale=1.25,
     ),
     "lecture-dark": Theme(
         "lecture-dark",
         **{**_DARK, "background": "#000000", "foreground": "#ffffff", "muted": "#c8c8c8"},
-        label_px=30.0,
+        label_px=42.0,  # digits (cap height) 31 px: legible from the back of a hall
         caption_px=34.0,
+        small_net_px=41.0,
         line_scale=2.0,
         node_scale=1.25,
     ),
