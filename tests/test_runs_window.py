@@ -197,3 +197,21 @@ def test_three_runs_with_csv_data_reopen_on_another_path(qtbot, window, tmp_path
     assert [n for n, _ in again] == [n for n, _ in runs]
     for (_, a), (_, b) in zip(runs, again, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_no_loss_anywhere_before_the_loss_phase(qtbot, window):
+    win = window("two-two-two")
+    s = win.session
+    loss = next(d for d in win.docks if isinstance(d, LossDock))
+    loss.show()
+    loss.raise_()
+    s.next_phase()  # forward-L1 of step 1: the loss is not computed on screen yet
+    loss.refresh()
+    assert "loss" not in win.timeline.label.text() and "loss" not in win.status.text()
+    assert "loss" not in win.canvas.scene().header
+    assert len(loss.batch_curve.getData()[0] or []) == 0
+    while s.phase_name() != "loss":
+        s.next_phase()
+    loss.refresh()
+    assert "0.2984" in win.timeline.label.text() and "0.2984" in win.status.text()
+    assert list(loss.batch_curve.getData()[1]) == [pytest.approx(0.298371109)]

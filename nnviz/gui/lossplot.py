@@ -38,14 +38,19 @@ def peak_thin(values: np.ndarray, max_points: int) -> tuple[np.ndarray, np.ndarr
     return xs[ok], ys[ok]
 
 
-def batch_xy(history, per_epoch: bool, playing: bool) -> tuple[np.ndarray, np.ndarray]:
-    """A run's batch-loss curve: per step (thinned while playing), or its mean per epoch."""
+def batch_xy(
+    history, per_epoch: bool, playing: bool, hide_last: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """A run's batch-loss curve: per step (thinned while playing), or its mean per epoch;
+    ``hide_last`` leaves out the last step (shown before its loss phase)."""
     losses = history.losses()
+    if hide_last and len(losses):
+        losses = losses[:-1]
     finite = np.isfinite(losses)
     if per_epoch:
         if not len(losses):
             return np.zeros(0), np.zeros(0)
-        epochs = history.epochs()
+        epochs = history.epochs()[: len(losses)]
         count = np.bincount(epochs[finite])
         total = np.bincount(epochs[finite], weights=losses[finite])
         ok = count > 0
@@ -112,7 +117,7 @@ class LossDock(Dock):
         self.restyle()
 
     def view_key(self) -> tuple:
-        return (self.session.step,)
+        return (self.session.step, self.session.loss_known())
 
     def restyle(self) -> None:
         style_plot(self.plot, self.dark)
@@ -161,7 +166,8 @@ class LossDock(Dock):
             self._log = self.log.isChecked()
             self.plot.setLogMode(y=self._log)
         per_epoch = self.per_epoch.isChecked()
-        self.batch_curve.setData(*batch_xy(s.history, per_epoch, s.playing))
+        hide_last = s.step == s.n_steps and not s.loss_known()  # not computed on screen yet
+        self.batch_curve.setData(*batch_xy(s.history, per_epoch, s.playing, hide_last))
         self._set_bottom_label("epoch" if per_epoch else "step")
         self._overlay(per_epoch)
         if self._evals_changed(per_epoch):  # the evaluation points are set when they change

@@ -312,7 +312,7 @@ class MainWindow(QMainWindow):
     def _refresh(self) -> None:
         s = self.session
         tr = s.trace()
-        loss = f" · loss {fmt(tr.loss, 4)}" if tr else ""
+        loss = f" · loss {fmt(tr.loss, 4)}" if tr is not None and s.loss_known() else ""
         self.status.setText(
             f"{s.engine.device.type.upper()} · {s.engine.dtype_name} · "
             f"{'-'.join(map(str, s.spec.layers))} · phase {s.phase_name()}{loss}"

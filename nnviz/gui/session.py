@@ -242,6 +242,12 @@ class Session(QObject, ReplayMixin):
     def phase_name(self) -> str:
         return self.phases[self.phase] if self.phase >= 0 else "start"
 
+    def loss_known(self) -> bool:
+        """Whether the shown step's loss may be shown: from its loss phase on (no spoilers)."""
+        from nnviz.core.explain import loss_shown
+
+        return self.step > 0 and loss_shown(self.phase_name(), self.n_layers)
+
     def caption(self) -> str:
         return phase_caption(
             self.spec.activations, self.spec.loss, self.phase_name(), optimizer=self.spec.optimizer

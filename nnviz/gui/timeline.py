@@ -40,8 +40,10 @@ class Timeline(QWidget):
             self.label.setText(f"before training · {s.n_steps} steps recorded")
         else:
             epoch = int(s.history.epochs()[s.step - 1])
-            loss = s.history.losses()[s.step - 1]
-            self.label.setText(f"step {s.step}/{s.n_steps} · epoch {epoch} · loss {fmt(loss, 4)}")
+            text = f"step {s.step}/{s.n_steps} · epoch {epoch}"
+            if s.loss_known():  # the loss only from the loss phase on
+                text += f" · loss {fmt(s.history.losses()[s.step - 1], 4)}"
+            self.label.setText(text)
 
     def _scrubbed(self, value: int) -> None:
         if self.session.playing:
