@@ -168,9 +168,9 @@ def test_edit_weight_recomputes_and_undo(qtbot, window, monkeypatch):
     win = window()
     press(qtbot, win, Qt.Key.Key_Right)
     monkeypatch.setattr(canvas_mod, "ask_value", lambda *a: 1.0)
-    import nnviz.gui.main_window as mw
+    import nnviz.gui.window_runs as wr  # where the window asks for the value
 
-    monkeypatch.setattr(mw, "ask_value", lambda *a: 1.0)
+    monkeypatch.setattr(wr, "ask_value", lambda *a: 1.0)
     win.edit_value(Selection("edge", 1, 0, 0))
     tr = win.session.trace()
     assert tr.layers[1].weights_before[0, 0] == 1.0
