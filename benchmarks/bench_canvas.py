@@ -126,6 +126,7 @@ def key_to_paint(spec, base, reps=30) -> float:
         QTest.keyClick(win.canvas, Qt.Key.Key_Right)
         win.canvas.repaint()
         times.append(time.perf_counter() - t0)
+    win.session.dirty = False  # nothing to save: closing asks no question
     win.close()
     return _ms(times)
 

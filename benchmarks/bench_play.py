@@ -153,6 +153,7 @@ def _measure(settings: QSettings, seconds: float, warmup: float) -> dict:
     probe.timer.stop()
     win.toggle_play()
     delays = sorted(probe.delays) or [float("nan")]
+    win.session.dirty = False  # nothing to save: closing asks no question
     win.close()
     return {
         "network": "2-8x6-1 tanh, spiral 250 train + 250 test, SGD 0.03, batch 10",

@@ -215,3 +215,32 @@ def test_no_loss_anywhere_before_the_loss_phase(qtbot, window):
     loss.refresh()
     assert "0.2984" in win.timeline.label.text() and "0.2984" in win.status.text()
     assert list(loss.batch_curve.getData()[1]) == [pytest.approx(0.298371109)]
+
+
+def test_the_metrics_dock_compares_ticked_runs(qtbot, window):
+    from nnviz.gui.plots import MetricsDock
+
+    win = window("gaussians3")
+    s = win.session
+    per = s.engine.batches_per_epoch
+    s._train_to(2 * per)
+    first = s.run
+    spec = first.spec
+    win.apply_spec(spec.with_changes(optimizer=spec.optimizer.__class__("sgd", 0.5, 0.9)))
+    s._train_to(4 * per)
+    s.set_compared(first, True)
+    dock = next(d for d in win.docks if isinstance(d, MetricsDock))
+    dock.show()
+    dock.raise_()
+    dock.refresh()
+    table = dock.compare
+    assert table.rowCount() == 2
+    assert [table.verticalHeaderItem(i).text() for i in range(2)] == [s.run.name, first.name]
+    for i, run in enumerate((s.run, first)):
+        ev = run.evals[-1]
+        rep = ev.test_report or ev.train_report
+        assert table.item(i, 0).text() == f"{ev.step:,}"
+        assert table.item(i, 3).text() == f"{rep.accuracy:.3f}"
+    s.set_compared(first, False)
+    dock.refresh()
+    assert not table.isVisibleTo(dock)

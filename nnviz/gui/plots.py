@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from nnviz.core import activations
 from nnviz.core.analysis import computed_so_far, tensor_shapes
+from nnviz.core.numfmt import fmt
 from nnviz.gui.boundary import BoundaryDock
 from nnviz.gui.dockbase import CLASS_COLOURS, LIVE_INTERVAL_S, style_plot
 from nnviz.gui.dockbase import Dock as _Dock
@@ -61,12 +62,22 @@ class MetricsDock(_Dock):
         row.addLayout(left, 1)
         row.addLayout(right, 1)
         lay.addLayout(row)
+        self.compare_label = QLabel(
+            "Runs compared (ticked in the Runs dock), at their last evaluation"
+        )
+        self.compare = QTableWidget()
+        self.compare.setMaximumHeight(150)
+        lay.addWidget(self.compare_label)
+        lay.addWidget(self.compare)
+        session.compare_changed.connect(self._update)
+        session.runs_changed.connect(self._invalidate)
         self.setWidget(body)
 
     def view_key(self) -> tuple:
         return (self.session.step,)
 
     def refresh(self) -> None:
+        self._compared()
         s = self.session
         ev = s.evaluation()
         ds = s.engine.dataset
@@ -108,6 +119,35 @@ class MetricsDock(_Dock):
                 item = QTableWidgetItem(str(int(rep.confusion[i, j])))
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 self.confusion.setItem(i, j, item)
+
+    def _compared(self) -> None:
+        """The shown run and the runs ticked for comparison, each at its last recorded
+        evaluation (the same numbers as its loss curves)."""
+        s = self.session
+        runs = [s.run, *s.compared_runs()] if s.compared_runs() else []
+        self.compare_label.setVisible(bool(runs))
+        self.compare.setVisible(bool(runs))
+        if not runs:
+            return
+        cols = ["step", "training loss", "test loss", "accuracy", "macro F1"]
+        self.compare.setColumnCount(len(cols))
+        self.compare.setHorizontalHeaderLabels(cols)
+        self.compare.setRowCount(len(runs))
+        self.compare.setVerticalHeaderLabels([r.name for r in runs])
+        for i, run in enumerate(runs):
+            ev = run.evals[-1] if run.evals else None
+            rep = None if ev is None else (ev.test_report or ev.train_report)
+            cells = ["–"] * len(cols)
+            if ev is not None:
+                cells[0] = f"{ev.step:,}"
+                cells[1] = fmt(ev.train_loss, 4)
+                cells[2] = fmt(ev.test_loss, 4) if np.isfinite(ev.test_loss) else "–"
+            if rep is not None:
+                cells[3], cells[4] = f"{rep.accuracy:.3f}", f"{rep.macro_f1:.3f}"
+            for j, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.compare.setItem(i, j, item)
 
 
 class ActivationDock(_Dock):
