@@ -15,12 +15,9 @@ MAX_STEPS = 100_000
 MAX_FRAMES = 200
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(2, f"{self.prog}: {message}\n")
-
-
 def parser() -> argparse.ArgumentParser:
+    from nnviz.export_cli import _Parser  # errors: one line, exit status 2
+
     p = _Parser(prog="nnviz race", description="Race runs from one initialisation, side by side.")
     p.add_argument("network", help="network file (.json) or preset name")
     p.add_argument("--compare", choices=COMPARISONS, default="optimizers")
