@@ -12,7 +12,8 @@ import pytest
 from nnviz.core import session_file
 from nnviz.core.engine import Engine
 from nnviz.core.netfile import load
-from nnviz.core.runs import MAX_EVAL_POINTS, RunTree, replay_runs, session_data
+from nnviz.core.runs import MAX_EVAL_POINTS, RunTree
+from nnviz.core.runs_file import replay_runs, session_data
 from nnviz.core.session_file import Edit
 from nnviz.core.spec import OptimizerSpec
 

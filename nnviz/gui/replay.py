@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from nnviz.core.runs import RunReplay
+from nnviz.core.runs_file import RunReplay
 from nnviz.core.session_file import SessionData
 
 REPLAY_SLICE_S = 0.03  # longest replay slice per timer tick
