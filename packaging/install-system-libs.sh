@@ -9,6 +9,10 @@ PKGS="libgl1 libegl1 libxkbcommon0 libglib2.0-0 libfontconfig1 libfreetype6 libd
 fonts-dejavu-core libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 \
 libxcb-randr0 libxcb-render-util0 libxcb-xinerama0 libxcb-image0"
 missing=""
+# Debian's and Ubuntu's own Python makes virtual environments only with python3-venv
+if command -v python3 >/dev/null 2>&1 && ! python3 -c "import ensurepip" >/dev/null 2>&1; then
+  missing="python3-venv"
+fi
 for p in $PKGS; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
 done
