@@ -1,4 +1,5 @@
-"""`nnviz export`: a trace as images (PNG/SVG per phase), a PDF handout or a GIF, headless."""
+"""`nnviz export`: a trace as images (PNG/SVG per phase), a PDF handout or an animation
+(GIF, WebP, APNG), headless."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from nnviz.core.limits import EXPORT_MAX_SIDE, EXPORT_MAX_STEPS
 from nnviz.core.numfmt import DEFAULT_DIGITS, MAX_DIGITS, MIN_DIGITS
 from nnviz.core.output import open_output
 
-FORMATS = ("png", "svg", "pdf", "gif")
+FORMATS = ("png", "svg", "pdf", "gif", "webp", "apng")
 THEME_NAMES = ("light", "dark", "lecture-light", "lecture-dark")
 MAX_STEPS = EXPORT_MAX_STEPS
 MAX_SIDE = EXPORT_MAX_SIDE
@@ -50,7 +51,9 @@ def parser() -> argparse.ArgumentParser:
         help=f"significant figures of the numbers shown (default {DEFAULT_DIGITS})",
     )
     p.add_argument("--grid", default="1x1", help="PDF: phases per page as COLSxROWS")
-    p.add_argument("--frame-ms", type=int, default=800, help="GIF: milliseconds per frame")
+    p.add_argument(
+        "--frame-ms", type=int, default=800, help="GIF/WebP/APNG: milliseconds per frame"
+    )
     p.add_argument("--transparent", action="store_true", help="PNG: transparent background")
     p.add_argument(
         "--png-quality",
@@ -94,7 +97,9 @@ def _neuron(text: str | None, sizes: tuple[int, ...]) -> tuple[int, int] | None:
     return layer, i - 1
 
 
-OWN_FILE = re.compile(r"step\d{3,}-\d{2}-[A-Za-z0-9-]+\.(?:png|svg)|trace\.(?:json|gif|pdf)")
+OWN_FILE = re.compile(
+    r"step\d{3,}-\d{2}-[A-Za-z0-9-]+\.(?:png|svg)|trace\.(?:json|gif|pdf|webp|png)"
+)
 """The names an export writes: --force removes these (and only these) before writing, so
 frames of an earlier, longer export are not left mixed with the new ones."""
 

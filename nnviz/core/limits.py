@@ -171,12 +171,13 @@ def export_bytes(
     layers: tuple[int, ...], batch: int, steps: int, frames: int, width: int, height: int, fmt: str
 ) -> int:
     """An export of ``steps`` steps as ``frames`` images: every step's trace is kept, one image
-    is rendered at a time (with its copies while encoded; a GIF streams its frames, keeping
-    the previous one's colour indices and the LZW codes of one frame), and trace.json is
+    is rendered at a time (with its copies while encoded; an animation streams its frames,
+    keeping the previous one and Pillow's copies of one frame), and trace.json is
     encoded one step at a time."""
     traces = steps * trace_record_bytes(layers, batch)
     image = width * height * 4 * 4
-    gif = width * height * 100 if fmt == "gif" and frames else 0  # quantizing, LZW (measured)
+    animated = fmt in ("gif", "webp", "apng") and frames
+    gif = width * height * 100 if animated else 0  # Pillow's quantizing and encoding (measured)
     return traces + image + gif + json_step_bytes(layers, batch)
 
 
