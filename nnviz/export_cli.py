@@ -51,6 +51,13 @@ def parser() -> argparse.ArgumentParser:
         help=f"significant figures of the numbers shown (default {DEFAULT_DIGITS})",
     )
     p.add_argument("--grid", default="1x1", help="PDF: phases per page as COLSxROWS")
+    p.add_argument("--page", choices=("a4", "letter"), default="a4", help="PDF: paper size")
+    p.add_argument(
+        "--orientation",
+        choices=("auto", "portrait", "landscape"),
+        default="auto",
+        help="PDF: page orientation (auto: the one with the larger frames)",
+    )
     p.add_argument(
         "--frame-ms", type=int, default=800, help="GIF/WebP/APNG: milliseconds per frame"
     )
@@ -190,6 +197,8 @@ def run_export(argv: list[str]) -> int:
         frame_ms=ns.frame_ms,
         transparent=ns.transparent,
         png_quality=ns.png_quality,
+        page=ns.page,
+        orientation=ns.orientation,
     )
     head = {
         "network": spec.to_json(),

@@ -12,6 +12,7 @@ from nnviz.core.explain import neuron_formulas
 from nnviz.core.phases import phase_names
 from nnviz.core.spec import NetworkSpec
 from nnviz.core.trace import StepTrace
+from nnviz.render.handout import caption_for
 from nnviz.render.scene import SceneState
 from nnviz.render.scene_builder import build_scene
 from nnviz.render.view import ViewState
@@ -78,6 +79,8 @@ class TraceExport:
         frame_ms: int = 800,
         transparent: bool = False,
         png_quality: int | None = None,
+        page: str = "a4",
+        orientation: str = "auto",
     ) -> None:
         if fmt not in ("png", "svg", "pdf", *ANIMATIONS):
             raise ValueError(f"unknown format {fmt!r}")
@@ -85,6 +88,7 @@ class TraceExport:
         self.width, self.height, self.grid = width, height, grid
         self.frame_ms, self.transparent = frame_ms, transparent
         self.png_quality = png_quality
+        self.page, self.orientation = page, orientation
         self.done = 0
         self.written: list[Path] = []
         self._anim = None  # the animation being written, frame by frame
@@ -156,6 +160,9 @@ class TraceExport:
                 self.width,
                 self.height,
                 grid=self.grid,
+                page=self.page,
+                orientation=self.orientation,
+                captions=[caption_for(stem) for stem, _ in self.scenes],
                 follow_links=False,
             )
             self.written.append(path)
@@ -198,9 +205,12 @@ def export_trace(
     frame_ms: int = 800,
     transparent: bool = False,
     png_quality: int | None = None,
+    page: str = "a4",
+    orientation: str = "auto",
 ) -> list[Path]:
     """Write the files of an export at once and return their paths. ``png_quality`` is Qt's
-    PNG setting (None: export.PNG_QUALITY, zlib's fastest level; every setting is lossless)."""
+    PNG setting (None: export.PNG_QUALITY, zlib's fastest level; every setting is lossless);
+    ``page`` and ``orientation`` set a PDF's paper (see nnviz.render.handout)."""
     scenes = scenes_for(spec, dataset, traces, view, only_update=only_update, neuron=neuron)
     job = TraceExport(
         scenes,
@@ -212,6 +222,8 @@ def export_trace(
         frame_ms=frame_ms,
         transparent=transparent,
         png_quality=png_quality,
+        page=page,
+        orientation=orientation,
     )
     return job.run()
 
