@@ -121,13 +121,21 @@ def _buffer() -> tuple[QByteArray, QBuffer]:
 
 
 def save_svg(
-    state: SceneState, path: Path, width: int, height: int, *, follow_links: bool = True
+    state: SceneState,
+    path: Path,
+    width: int,
+    height: int,
+    *,
+    transparent: bool = False,
+    follow_links: bool = True,
 ) -> None:
     """The scene as an SVG file whose numbers are text (drawn in memory, then written by
-    nnviz.core.output)."""
+    nnviz.core.output); ``transparent`` leaves out the background and panel fills."""
     from PySide6.QtSvg import QSvgGenerator
 
     ensure_gui_app()
+    if transparent:
+        state = replace(state, transparent=True)
     data, buf = _buffer()
     gen = QSvgGenerator()
     gen.setOutputDevice(buf)

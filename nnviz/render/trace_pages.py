@@ -135,7 +135,14 @@ class TraceExport:
                 self.written.append(path)
             elif self.fmt == "svg":
                 path = self.out / f"{stem}.svg"
-                save_svg(scene, path, self.width, self.height, follow_links=False)
+                save_svg(
+                    scene,
+                    path,
+                    self.width,
+                    self.height,
+                    transparent=self.transparent,
+                    follow_links=False,
+                )
                 self.written.append(path)
             elif self.fmt in ANIMATIONS:  # streamed: one frame in memory at a time
                 if self._anim is None:
