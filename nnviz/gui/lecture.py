@@ -36,7 +36,7 @@ HELP = [
     ("→ ↓ PgDn Space J", "next phase"),
     ("← ↑ PgUp K", "previous phase"),
     ("Home / End", "first / last phase of the step"),
-    ("number, then Enter", "go to that step (past the last one: trains ahead; Esc stops)"),
+    ("number, then Enter", "go to that step (trains ahead if needed; Esc stops)"),
     ("B or .", "blackout"),
     ("W", "whiteout"),
     ("C", "pen on/off (1–4 colours, Delete clears this phase)"),
