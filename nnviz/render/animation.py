@@ -69,6 +69,35 @@ def _riff_chunk(kind: bytes, payload: bytes) -> bytes:
     return kind + struct.pack("<I", len(payload)) + payload + (b"\0" if len(payload) & 1 else b"")
 
 
+def _gif_table_len(flags: int) -> int:
+    return 3 * (2 << (flags & 7)) if flags & 0x80 else 0
+
+
+def _gif_image(data: bytes) -> tuple[bytes, int, bytes]:
+    """The colour table, its size bits and the image data (LZW code size, sub-blocks and
+    their terminator) of a one-image GIF as Pillow writes it; the table becomes the frame's
+    local one."""
+    table_len = _gif_table_len(data[10])
+    table, bits, pos = data[13 : 13 + table_len], data[10] & 7, 13 + table_len
+    while data[pos] == 0x21:  # extensions: skipped
+        pos += 2
+        while data[pos]:
+            pos += data[pos] + 1
+        pos += 1
+    if data[pos] != 0x2C:
+        raise ValueError("unexpected GIF layout from Pillow")
+    flags, pos = data[pos + 9], pos + 10
+    if flags & 0x80:  # a local table of its own
+        table_len = _gif_table_len(flags)
+        table, bits, pos = data[pos : pos + table_len], flags & 7, pos + table_len
+    if not table:
+        raise ValueError("a GIF image without a colour table from Pillow")
+    end = pos + 1
+    while data[end]:
+        end += data[end] + 1
+    return table, bits, data[pos : end + 1]
+
+
 def _u24(v: int) -> bytes:
     return struct.pack("<I", v)[:3]
 
@@ -167,33 +196,11 @@ class AnimationStream:
         pal = part.quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
         buf = io.BytesIO()
         pal.save(buf, "GIF", interlace=False, optimize=False)
-        data = buf.getvalue()
-        flags = data[10]
-        table = 3 * (2 << (flags & 7)) if flags & 0x80 else 0
-        pos = 13 + table
-        while data[pos] == 0x21:  # skip extensions Pillow may write
-            pos += 2
-            while data[pos]:
-                pos += data[pos] + 1
-            pos += 1
-        if data[pos] != 0x2C:
-            raise ValueError("unexpected GIF layout from Pillow")
-        desc_flags = data[pos + 9]
-        body_start = pos + 10
-        if desc_flags & 0x80:  # already a local table
-            local = b""
-        else:  # Pillow's global table becomes this frame's local one
-            desc_flags = 0x80 | (flags & 7)
-            local = data[13 : 13 + table]
-        desc_flags &= ~0x40  # not interlaced
-        end = body_start + (3 * (2 << (data[pos + 9] & 7)) if data[pos + 9] & 0x80 else 0) + 1
-        while data[end]:
-            end += data[end] + 1
-        body = data[body_start : end + 1]
+        table, bits, body = _gif_image(buf.getvalue())
         delay = max(round(delay_ms / 10), 2)
         gce = struct.pack("<BBBBHBB", 0x21, 0xF9, 4, 0x04, delay, 0, 0)  # drawn over, kept
-        desc = struct.pack("<BHHHHB", 0x2C, x0, y0, x1 - x0, y1 - y0, desc_flags)
-        return gce + desc + local + body
+        desc = struct.pack("<BHHHHB", 0x2C, x0, y0, x1 - x0, y1 - y0, 0x80 | bits)  # local table
+        return gce + desc + table + body
 
     # APNG --------------------------------------------------------------------------------
     def _apng_head(self) -> bytes:
