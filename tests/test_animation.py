@@ -126,3 +126,25 @@ def test_export_command_writes_webp_and_apng(tmp_path, fmt):
     with Image.open(out / NAMES[fmt]) as im:
         assert im.format == ("WEBP" if fmt == "webp" else "PNG") and im.n_frames == 6
         assert getattr(im, "is_animated", False)
+
+
+@pytest.mark.parametrize("fmt", ["webp", "apng"])
+def test_the_windows_export_writes_and_cancels_animations(qtbot, tmp_path, fmt):
+    from nnviz.gui.export_dialog import ExportChoices, ExportJob
+    from nnviz.gui.session import Session
+
+    spec, base = load("two-two-two")
+    session = Session(spec, base, "two-two-two")
+    out = tmp_path / "c"
+    job = ExportJob(session, ExportChoices(out=out, fmt=fmt, steps=2, size=(320, 200)))
+    job.progress.connect(lambda done, _total: done == 3 and job.cancel())
+    with qtbot.waitSignal(job.finished, timeout=30_000) as res:
+        job.start()
+    assert res.args[0] is False and list(out.iterdir()) == []  # cancelled: nothing left
+    out = tmp_path / "d"
+    job = ExportJob(session, ExportChoices(out=out, fmt=fmt, steps=2, size=(320, 200)))
+    with qtbot.waitSignal(job.finished, timeout=30_000) as res:
+        job.start()
+    assert res.args[0] is True
+    with Image.open(out / NAMES[fmt]) as im:
+        assert im.n_frames == 12
