@@ -1,4 +1,5 @@
-"""`nnviz export`: a trace as images (PNG/SVG per phase), a PDF handout or a GIF, headless."""
+"""`nnviz export`: a trace as images (PNG/SVG per phase), a PDF handout or an animation
+(GIF, WebP, APNG), headless."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import argparse
 import json
 import os
 import re
+import stat
 from pathlib import Path
 
 from nnviz.core.errors import NnvizError
@@ -13,7 +15,7 @@ from nnviz.core.limits import EXPORT_MAX_SIDE, EXPORT_MAX_STEPS
 from nnviz.core.numfmt import DEFAULT_DIGITS, MAX_DIGITS, MIN_DIGITS
 from nnviz.core.output import open_output
 
-FORMATS = ("png", "svg", "pdf", "gif")
+FORMATS = ("png", "svg", "pdf", "gif", "webp", "apng")
 THEME_NAMES = ("light", "dark", "lecture-light", "lecture-dark")
 MAX_STEPS = EXPORT_MAX_STEPS
 MAX_SIDE = EXPORT_MAX_SIDE
@@ -49,9 +51,17 @@ def parser() -> argparse.ArgumentParser:
         default=DEFAULT_DIGITS,
         help=f"significant figures of the numbers shown (default {DEFAULT_DIGITS})",
     )
-    p.add_argument("--grid", default="1x1", help="PDF: phases per page as COLSxROWS")
-    p.add_argument("--frame-ms", type=int, default=800, help="GIF: milliseconds per frame")
-    p.add_argument("--transparent", action="store_true", help="PNG: transparent background")
+    p.add_argument("--grid", help="PDF: phases per page as COLSxROWS (default 1x1)")
+    p.add_argument("--page", choices=("a4", "letter"), help="PDF: paper size (default a4)")
+    p.add_argument(
+        "--orientation",
+        choices=("auto", "portrait", "landscape"),
+        help="PDF: page orientation (auto: the one with the larger frames)",
+    )
+    p.add_argument(
+        "--frame-ms", type=int, help="GIF/WebP/APNG: milliseconds per frame (default 800)"
+    )
+    p.add_argument("--transparent", action="store_true", help="PNG, SVG: transparent background")
     p.add_argument(
         "--png-quality",
         type=int,
@@ -94,7 +104,9 @@ def _neuron(text: str | None, sizes: tuple[int, ...]) -> tuple[int, int] | None:
     return layer, i - 1
 
 
-OWN_FILE = re.compile(r"step\d{3,}-\d{2}-[A-Za-z0-9-]+\.(?:png|svg)|trace\.(?:json|gif|pdf)")
+OWN_FILE = re.compile(
+    r"step\d{3,}-\d{2}-[A-Za-z0-9-]+\.(?:png|svg)|trace\.(?:json|gif|pdf|webp|png)"
+)
 """The names an export writes: --force removes these (and only these) before writing, so
 frames of an earlier, longer export are not left mixed with the new ones."""
 
@@ -131,8 +143,54 @@ def _check_export_size(engine, ns: argparse.Namespace, width: int, height: int, 
     )  # fmt: skip
 
 
+APPLIES_TO = {
+    "--grid": ("grid", ("pdf",), "1x1"),
+    "--page": ("page", ("pdf",), "a4"),
+    "--orientation": ("orientation", ("pdf",), "auto"),
+    "--frame-ms": ("frame_ms", ("gif", "webp", "apng"), 800),
+    "--transparent": ("transparent", ("png", "svg"), False),
+    "--png-quality": ("png_quality", ("png",), None),
+}
+"""Options that only some formats use: given with another format they would do nothing, so
+they are refused (name, the formats that use it, its default)."""
+
+
+def _check_applies(ns: argparse.Namespace) -> None:
+    """Refuse an option the chosen format would silently ignore; then fill in the defaults."""
+    for option, (name, formats, default) in APPLIES_TO.items():
+        value = getattr(ns, name)
+        if value not in (None, False) and ns.format not in formats:
+            names = [f.upper() for f in formats]
+            used = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+            raise NnvizError(f"{option} applies to {used} only, not to --format {ns.format}")
+        if value is None:
+            setattr(ns, name, default)
+
+
+def check_out_folder(out: Path) -> None:
+    """Refuse an output folder that cannot be written before any work is done: an existing
+    file, a path under a regular file, or a folder (or the nearest existing folder above a new
+    one) that is read-only. A folder without write permission for anyone counts as read-only
+    even for root, who could write into it regardless."""
+    if out.exists() and not out.is_dir():
+        raise NnvizError("exists and is not a folder", str(out))
+    folder = out
+    while not folder.exists() and not folder.is_symlink() and folder.parent != folder:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise NnvizError(f"{folder} is a file, not a folder", str(out))
+    try:
+        mode = folder.stat().st_mode
+    except OSError as exc:
+        raise NnvizError(f"cannot be used: {exc.strerror}", str(out)) from None
+    if not os.access(folder, os.W_OK | os.X_OK) or not stat.S_IMODE(mode) & 0o222:
+        where = "the folder is read-only" if folder == out else f"{folder} is read-only"
+        raise NnvizError(where, str(out))
+
+
 def run_export(argv: list[str]) -> int:
     ns = parser().parse_args(argv)
+    _check_applies(ns)
     if not 1 <= ns.steps <= MAX_STEPS:
         raise NnvizError(f"--steps must be between 1 and {MAX_STEPS}, found {ns.steps}")
     if not MIN_DIGITS <= ns.digits <= MAX_DIGITS:
@@ -146,8 +204,7 @@ def run_export(argv: list[str]) -> int:
     width, height = _size(ns.size)
     grid = _size(ns.grid, "--grid")
     out = Path(ns.out)
-    if out.exists() and not out.is_dir():
-        raise NnvizError("exists and is not a folder", str(out))
+    check_out_folder(out)
     if out.is_dir() and any(out.iterdir()) and not ns.force:
         raise NnvizError(
             "folder is not empty; add --force to replace an earlier export in it", str(out)
@@ -185,6 +242,8 @@ def run_export(argv: list[str]) -> int:
         frame_ms=ns.frame_ms,
         transparent=ns.transparent,
         png_quality=ns.png_quality,
+        page=ns.page,
+        orientation=ns.orientation,
     )
     head = {
         "network": spec.to_json(),

@@ -6,10 +6,16 @@ import sys
 import xml.etree.ElementTree as ET
 
 import pytest
+from PIL import Image
 from PySide6.QtGui import QColor, QImage
 
 from nnviz.cli import main
-from nnviz.render.gif import count_frames
+
+
+def count_frames(path) -> int:
+    with Image.open(path) as im:
+        return im.n_frames
+
 
 PHASES_222 = ["forward-L1", "forward-L2", "loss", "backward-L2", "backward-L1", "update"]
 
@@ -215,7 +221,7 @@ def test_gif_frames_are_streamed_and_an_aborted_gif_leaves_nothing(tmp_path):
     job = TraceExport(scenes, tmp_path, fmt="gif", width=160, height=100)
     for _ in range(4):
         job.step()
-    assert job._gif.frames == 4 and not hasattr(job, "_frames")  # frames written, not kept
+    assert job._anim.frames == 4 and not hasattr(job, "_frames")  # frames written, not kept
     job.abort()
     assert list(tmp_path.iterdir()) == []  # no partial GIF, no temporary file
     done = TraceExport(scenes, tmp_path, fmt="gif", width=160, height=100).run()

@@ -283,3 +283,120 @@ def test_zoom_brings_the_neuron_to_the_centre_and_its_numbers_grow(qtbot, lectur
     x, y = after.layout.neuron_pos(1, 0)
     assert abs(x - 640) < 2 and abs(y - 360) < 2
     assert max(d.px for d in after.labels if d.kind == "neuron") > px * 1.5
+
+
+def test_pen_colours_1_to_4_while_the_pen_is_on(qtbot, lecture):
+    from nnviz.gui.lecture import PEN_COLOURS
+
+    s = lecture.session
+    for _ in range(3):
+        s.next_step()
+    s.goto_step(1, 0)
+    key(qtbot, lecture, Qt.Key.Key_C)
+    for colour in (2, 1, 3, 0):
+        qtbot.keyClicks(lecture, str(colour + 1))
+        assert lecture.pen_colour == PEN_COLOURS[colour] and lecture.typed == ""
+    key(qtbot, lecture, Qt.Key.Key_Return)  # nothing typed: no jump
+    assert (s.step, s.phase) == (1, 0)
+    qtbot.keyClicks(lecture, "3")
+    qtbot.mousePress(lecture, Qt.MouseButton.LeftButton, pos=QPoint(100, 600))
+    for x in range(110, 400, 10):
+        qtbot.mouseMove(lecture, QPoint(x, 600))
+    qtbot.mouseRelease(lecture, Qt.MouseButton.LeftButton, pos=QPoint(400, 600))
+    img = QImage(1280, 720, QImage.Format.Format_ARGB32)
+    p = QPainter(img)
+    lecture.paint_to(p, QRectF(0, 0, 1280, 720))
+    p.end()
+    assert QColor(img.pixel(250, 600)) == QColor(PEN_COLOURS[2])  # the stroke in colour 3
+    key(qtbot, lecture, Qt.Key.Key_C)  # pen off: digits are a step number again
+    qtbot.keyClicks(lecture, "3")
+    key(qtbot, lecture, Qt.Key.Key_Return)
+    assert s.step == 3 and lecture.pen_colour == PEN_COLOURS[2]
+
+
+@pytest.mark.parametrize("mod", [Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier])
+def test_f5_and_shift_f5_leave_lecture_mode(qtbot, lecture, mod):
+    """Some clickers send Shift+F5 (a slide show's "from the current slide")."""
+    with qtbot.waitSignal(lecture.closed):
+        qtbot.keyClick(lecture, Qt.Key.Key_F5, mod)
+
+
+def test_help_overlay_is_opaque(qtbot, settings):
+    from nnviz.gui.lecture import HELP_BACKGROUND
+
+    settings.setValue("lecture/theme", "lecture-light")  # a white picture behind the help
+    spec, base = load("two-two-two")
+    view = LectureView(Session(spec, base, "two-two-two"), settings)
+    qtbot.addWidget(view)
+    view.resize(1280, 720)
+    qtbot.keyClick(view, Qt.Key.Key_Question, Qt.KeyboardModifier.ShiftModifier)
+    img = QImage(1280, 720, QImage.Format.Format_ARGB32)
+    img.fill(QColor("#ff00ff"))
+    p = QPainter(img)
+    view.paint_to(p, QRectF(0, 0, 1280, 720))
+    p.end()
+    for x, y in ((3, 3), (1276, 716), (640, 3), (3, 360)):  # corners and edges, away from text
+        assert QColor(img.pixel(x, y)) == QColor(HELP_BACKGROUND), (x, y)
+
+
+def test_typed_step_past_the_last_trains_ahead_with_a_badge(qtbot, settings):
+    spec, base = load("xor")
+    s = Session(spec, base, "xor")
+    view = LectureView(s, settings)
+    qtbot.addWidget(view)
+    view.resize(1280, 720)
+    view.show()
+    qtbot.waitExposed(view)
+    s.next_step()
+    assert s.n_steps == 1
+    target = 4000
+    qtbot.keyClicks(view, str(target))
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert view.ahead is not None and view.ahead.active
+    seen = []
+    view.ahead.progress.connect(lambda done, total: seen.append((done, total)))
+    with qtbot.waitSignal(view.ahead.finished, timeout=60_000) as done:
+        pass
+    assert done.args == [True]
+    assert s.step == target == s.n_steps and s.phase == 0
+    assert s.trace().step == target  # the step shown was traced
+    assert seen and seen[-1] == (target - 1, target - 1)
+    assert len(seen) >= 2  # trained in slices, the badge updated between them
+
+
+def test_training_ahead_shows_its_progress_and_esc_stops_it(qtbot, settings):
+    spec, base = load("xor")
+    s = Session(spec, base, "xor")
+    view = LectureView(s, settings)
+    qtbot.addWidget(view)
+    view.resize(1280, 720)
+    view.show()
+    qtbot.waitExposed(view)
+    view.train_ahead(2_000_000)
+    assert view.ahead.active
+    with qtbot.waitSignal(view.ahead.progress, timeout=10_000):
+        pass
+    img = QImage(1280, 720, QImage.Format.Format_ARGB32)
+    p = QPainter(img)
+    view.paint_to(p, QRectF(0, 0, 1280, 720))
+    p.end()
+    badge = [QColor(img.pixel(x, 30)) for x in range(900, 1270, 4)]
+    assert any(c.red() > 200 and c.green() > 200 for c in badge)  # its white words
+    with qtbot.waitSignal(view.ahead.finished) as stopped:
+        qtbot.keyClick(view, Qt.Key.Key_Escape)
+    assert stopped.args == [False] and view.isVisible()  # Esc stopped training, not the lecture
+    assert 1 < s.n_steps < 2_000_000
+
+
+def test_a_step_beyond_the_limits_is_refused_with_a_dialog(qtbot, lecture):
+    from PySide6.QtWidgets import QMessageBox
+
+    from nnviz.core.limits import SESSION_MAX_STEPS
+
+    s = lecture.session
+    qtbot.keyClicks(lecture, str(SESSION_MAX_STEPS + 1))
+    qtbot.keyClick(lecture, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: lecture.findChild(QMessageBox) is not None)
+    box = lecture.findChild(QMessageBox)
+    assert "past the limit" in box.text() and s.n_steps == 0 and lecture.ahead is None
+    box.close()

@@ -47,6 +47,7 @@ CSV_MAX_LINE_CHARS = 1 * MIB  # bytes of one line (a cell: the csv module's 128 
 WEIGHTS_MAX_BYTES = 2 * GIB  # a .pt file, and the storage it declares
 TRACE_MAX_OUTPUT_BYTES = 1 * GIB  # the JSON `nnviz trace` would write
 REPLAY_MAX_SECONDS = 600.0  # estimated time to replay a session file's steps
+TRAIN_AHEAD_MAX_SECONDS = 120.0  # estimated time lecture mode may train to reach a typed step
 SESSION_MAX_EDITS = 100_000  # weight edits one session file may hold
 CHUNK_BYTES = 64 * MIB  # batches gathered for one call of the training kernel
 TRACE_CACHE_BYTES = 256 * MIB  # recent full traces kept by a history
@@ -171,13 +172,34 @@ def export_bytes(
     layers: tuple[int, ...], batch: int, steps: int, frames: int, width: int, height: int, fmt: str
 ) -> int:
     """An export of ``steps`` steps as ``frames`` images: every step's trace is kept, one image
-    is rendered at a time (with its copies while encoded; a GIF streams its frames, keeping
-    the previous one's colour indices and the LZW codes of one frame), and trace.json is
+    is rendered at a time (with its copies while encoded; an animation streams its frames,
+    keeping the previous one and Pillow's copies of one frame), and trace.json is
     encoded one step at a time."""
     traces = steps * trace_record_bytes(layers, batch)
     image = width * height * 4 * 4
-    gif = width * height * 100 if fmt == "gif" and frames else 0  # quantizing, LZW (measured)
+    animated = fmt in ("gif", "webp", "apng") and frames
+    gif = width * height * 100 if animated else 0  # Pillow's quantizing and encoding (measured)
     return traces + image + gif + json_step_bytes(layers, batch)
+
+
+def check_train_ahead(
+    layers: tuple[int, ...], batch: int, have: int, target: int, engine_bytes: int = 0
+) -> float:
+    """Estimated seconds to train from step ``have`` to ``target`` (lecture mode's go-to-step
+    past the last recorded one); refused beyond the session's step limit, the memory budget
+    (the history then held) or TRAIN_AHEAD_MAX_SECONDS."""
+    if target > SESSION_MAX_STEPS:
+        raise BudgetError(f"step {target:,} is past the limit of {SESSION_MAX_STEPS:,} steps")
+    check_memory(
+        engine_bytes + history_bytes(len(layers) - 1, target), f"training to step {target:,}"
+    )
+    seconds = max(target - have, 0) * step_seconds(layers, batch)
+    if seconds > TRAIN_AHEAD_MAX_SECONDS:
+        raise BudgetError(
+            f"training to step {target:,} would take about {seconds / 60:,.1f} minutes, more "
+            f"than the limit of {TRAIN_AHEAD_MAX_SECONDS / 60:.0f} minutes"
+        )
+    return seconds
 
 
 def history_bytes(n_weight_layers: int, steps: int) -> int:

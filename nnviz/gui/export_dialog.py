@@ -153,7 +153,7 @@ class ExportDialog(QDialog):
         row.addWidget(browse)
         form.addRow("Folder", row)
         self.fmt = QComboBox()
-        self.fmt.addItems(["png", "svg", "pdf", "gif"])
+        self.fmt.addItems(["png", "svg", "pdf", "gif", "webp", "apng"])
         form.addRow("Format", self.fmt)
         self.steps = QSpinBox()
         self.steps.setRange(1, 1000)

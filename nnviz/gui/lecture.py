@@ -29,12 +29,14 @@ from nnviz.render.view import ViewState, clamp_scale
 NEXT_KEYS = {Qt.Key.Key_Right, Qt.Key.Key_Down, Qt.Key.Key_PageDown, Qt.Key.Key_Space, Qt.Key.Key_J}
 PREV_KEYS = {Qt.Key.Key_Left, Qt.Key.Key_Up, Qt.Key.Key_PageUp, Qt.Key.Key_K}
 PEN_COLOURS = ("#e4007c", "#0072b2", "#009e73", "#d55e00")
+PEN_KEYS = (Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_3, Qt.Key.Key_4)
+HELP_BACKGROUND = "#15171a"
 
 HELP = [
     ("→ ↓ PgDn Space J", "next phase"),
     ("← ↑ PgUp K", "previous phase"),
     ("Home / End", "first / last phase of the step"),
-    ("number, then Enter", "go to that step"),
+    ("number, then Enter", "go to that step (trains ahead if needed; Esc stops)"),
     ("B or .", "blackout"),
     ("W", "whiteout"),
     ("C", "pen on/off (1–4 colours, Delete clears this phase)"),
@@ -47,7 +49,7 @@ HELP = [
     ("A", "reveal animation on/off"),
     ("P", "presenter view (on the second screen when there is one)"),
     ("?", "this help"),
-    ("Esc or F5", "leave lecture mode"),
+    ("Esc, F5 or Shift+F5", "leave lecture mode"),
 ]
 
 
@@ -88,6 +90,7 @@ class LectureView(QWidget):
         self.formulas_shown = bool(settings.value("lecture/formulas", False, type=bool))
         self.zoomed = False
         self.typed = ""
+        self.ahead = None  # a TrainAhead while training to a typed step
         self.presenter = None
         self.strokes: dict[tuple[int, int], list[tuple[str, list[tuple[float, float]]]]] = {}
         self._drawing: list[tuple[float, float]] | None = None
@@ -194,6 +197,9 @@ class LectureView(QWidget):
             status.append("pen")
         if self.typed:
             status.append(f"go to step {self.typed}…")
+        if self.ahead is not None and self.ahead.active:
+            share = self.ahead.done / max(self.ahead.total, 1)
+            status.append(f"training to step {self.ahead.target:,}… {share:.0%}")
         if status:
             self._badge(p, rect, "  ·  ".join(status))
         if self.help_shown:
@@ -235,7 +241,7 @@ class LectureView(QWidget):
         p.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
 
     def _help(self, p: QPainter, rect: QRectF) -> None:
-        p.fillRect(rect, QColor(0, 0, 0, 200))
+        p.fillRect(rect, QColor(HELP_BACKGROUND))  # opaque: the keys read on any picture
         font = self._font(rect, 0.9)
         p.setFont(font)
         p.setPen(QColor("#ffffff"))
@@ -268,6 +274,11 @@ class LectureView(QWidget):
             self.set_scale(1.0)
         elif self.help_shown and key != Qt.Key.Key_F5:
             self.help_shown = False  # any key closes the help
+        elif self.ahead is not None and self.ahead.active and key == Qt.Key.Key_Escape:
+            self.ahead.stop()  # Esc stops training ahead (the steps trained so far stay)
+        elif self.pen_on and key in PEN_KEYS:  # with the pen on, 1-4 are its colours
+            self.pen_colour = PEN_COLOURS[PEN_KEYS.index(key)]
+            self.typed = ""
         elif self.blackout and (
             key in (Qt.Key.Key_B, Qt.Key.Key_Period, Qt.Key.Key_W)
             or key in NEXT_KEYS | PREV_KEYS
@@ -277,8 +288,11 @@ class LectureView(QWidget):
         elif text.isdigit():
             self.typed += text
         elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.typed:
-            s.goto_step(min(int(self.typed), s.n_steps), 0)
-            self.typed = ""
+            target, self.typed = int(self.typed), ""
+            if target > s.n_steps:
+                self.train_ahead(target)
+            else:
+                s.goto_step(target, 0)
         elif key in (Qt.Key.Key_Escape, Qt.Key.Key_F5):
             self.leave()
             return
@@ -325,14 +339,36 @@ class LectureView(QWidget):
             dark = self.options.theme != "lecture-dark"
             self.options.theme = "lecture-dark" if dark else "lecture-light"
             self.settings.setValue("lecture/theme", self.options.theme)
-        elif self.pen_on and Qt.Key.Key_1 <= key <= Qt.Key.Key_4:
-            self.pen_colour = PEN_COLOURS[key - Qt.Key.Key_1]
         else:
             super().keyPressEvent(event)
             return
         if not text.isdigit() and key not in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.typed = ""
         self.update()
+
+    def train_ahead(self, target: int) -> None:
+        """Go to ``target`` past the last recorded step: train there in slices with a progress
+        badge, or say in a dialog why not (beyond the limits of nnviz.core.limits)."""
+        from nnviz.core.errors import NnvizError
+        from nnviz.gui.lecture_ahead import TrainAhead
+
+        if self.ahead is not None and self.ahead.active:
+            self.ahead.stop()
+        try:
+            TrainAhead.check(self.session, target)
+        except NnvizError as exc:
+            from PySide6.QtWidgets import QMessageBox
+
+            box = QMessageBox(
+                QMessageBox.Icon.Warning, "Cannot go to that step", str(exc), parent=self
+            )
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.open()  # not modal to the application: the lecture goes on behind it
+            return
+        self.ahead = TrainAhead(self.session, target, self)
+        self.ahead.progress.connect(lambda _d, _t: self.update())
+        self.ahead.finished.connect(lambda _ok: self.update())
+        self.ahead.start()
 
     def leave(self) -> None:
         self.close()
@@ -343,6 +379,8 @@ class LectureView(QWidget):
         with contextlib.suppress(RuntimeError, TypeError):
             self.session.changed.disconnect(self._changed)
         self._fade.stop()
+        if self.ahead is not None:
+            self.ahead.stop()
         if self.presenter is not None and shiboken6.isValid(self.presenter):
             self.presenter.close()
         self.presenter = None

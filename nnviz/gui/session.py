@@ -244,6 +244,20 @@ class Session(QObject, RunsMixin, ReplayMixin):
         self.phase = -1 if step == 0 else phase
         self.changed.emit()
 
+    def train_steps(self, n: int) -> bool:
+        """Train ``n`` untraced steps after the last recorded one (the shown step stays), as
+        one slice of a longer training ahead; False when the loss became NaN or Inf (the
+        session then shows that step and says so)."""
+        if n <= 0:
+            return True
+        self._run(n)
+        self.history_grew.emit(self.n_steps)
+        return self._check_finite()
+
+    def train_to(self, step: int, phase: int = 0) -> None:
+        """Train the steps missing up to ``step`` (the last one traced) and show it."""
+        self._goto(step, phase)
+
     def _goto(self, step: int, phase: int) -> None:
         if step > self.n_steps:
             self._train_to(step)

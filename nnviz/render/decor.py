@@ -27,25 +27,37 @@ def draw_header(p: QPainter, kit: Kit, rect: QRectF, text: str, th: Theme, px: f
     return h
 
 
-def draw_caption(p: QPainter, kit: Kit, rect: QRectF, text: str, th: Theme, px: float) -> float:
+def draw_caption(
+    p: QPainter, kit: Kit, rect: QRectF, text: str, th: Theme, px: float, *, fill: bool = True
+) -> float:
     """The caption, typeset and word-wrapped, on a panel at the bottom; returns its height.
-    A caption from :mod:`nnviz.core.explain` carries its HTML; plain text is shown as it is."""
+    A caption from :mod:`nnviz.core.explain` carries its HTML; plain text is shown as it is.
+    ``fill=False`` (a transparent scene) leaves the panel's background see-through."""
     width = rect.width() - px * 1.6
     doc = richtext.make_document(richtext.html_of(text), px * 0.85, width, th)
     need = doc.size().height()
     h = need + px * 0.9
     band = QRectF(rect.left(), rect.bottom() - h, rect.width(), h)
-    p.fillRect(band, qcolor(th.panel))
+    if fill:
+        p.fillRect(band, qcolor(th.panel))
     richtext.draw_document(p, doc, rect.left() + px * 0.8, band.top() + px * 0.45, th)
     return h
 
 
 def draw_side_panel(
-    p: QPainter, kit: Kit, box: QRectF, lines: list[str], th: Theme, px: float
+    p: QPainter,
+    kit: Kit,
+    box: QRectF,
+    lines: list[str],
+    th: Theme,
+    px: float,
+    *,
+    fill: bool = True,
 ) -> None:
     """Typeset lines (a neuron's or weight's formulas) on a panel at the right; the type
     shrinks to fit, down to a floor, then the panel ends with "… n more lines"."""
-    p.fillRect(box, qcolor(th.panel))
+    if fill:  # not on a transparent scene: the slide's own background shows through
+        p.fillRect(box, qcolor(th.panel))
     inner = box.adjusted(px * 0.6, px * 0.6, -px * 0.6, -px * 0.6)
     floor = max(px * 0.45, 10.0)
     doc, _size, _left_out = richtext.fit_panel(list(lines), px * 0.8, inner, th, floor)

@@ -23,7 +23,6 @@ from PySide6.QtGui import (
 from nnviz.core.output import write_bytes
 from nnviz.render.renderer import NetworkRenderer
 from nnviz.render.scene import SceneState
-from nnviz.render.theme import get_theme
 
 _RENDERER = NetworkRenderer()
 
@@ -122,13 +121,21 @@ def _buffer() -> tuple[QByteArray, QBuffer]:
 
 
 def save_svg(
-    state: SceneState, path: Path, width: int, height: int, *, follow_links: bool = True
+    state: SceneState,
+    path: Path,
+    width: int,
+    height: int,
+    *,
+    transparent: bool = False,
+    follow_links: bool = True,
 ) -> None:
     """The scene as an SVG file whose numbers are text (drawn in memory, then written by
-    nnviz.core.output)."""
+    nnviz.core.output); ``transparent`` leaves out the background and panel fills."""
     from PySide6.QtSvg import QSvgGenerator
 
     ensure_gui_app()
+    if transparent:
+        state = replace(state, transparent=True)
     data, buf = _buffer()
     gen = QSvgGenerator()
     gen.setOutputDevice(buf)
@@ -152,47 +159,66 @@ def save_pdf(
     height: int,
     *,
     grid: tuple[int, int] = (1, 1),
+    page: str = "a4",
+    orientation: str = "auto",
+    captions: list[str] | None = None,
     follow_links: bool = True,
 ) -> int:
-    """A handout: one scene per page (or a grid of cols×rows per page), numbered pages,
-    drawn in memory and written by nnviz.core.output. Returns the page count."""
+    """A printable handout: ``page`` paper (A4 or Letter) with margins, a grid of cols×rows
+    frames per page, each scaled to its cell keeping its aspect, with its caption below and the
+    page number at the foot (see nnviz.render.handout). Drawn in memory and written by
+    nnviz.core.output. Returns the page count."""
+    from nnviz.render.handout import CAPTION_PT, MARGIN, layout
+
     ensure_gui_app()
     cols, rows = grid
     per_page = max(cols * rows, 1)
+    geo = layout(page, orientation, grid, width, height)
     data, buf = _buffer()
     writer = QPdfWriter(buf)
-    writer.setResolution(96)
+    writer.setResolution(288)  # device units per inch: 4 per point, fine enough for hairlines
     writer.setTitle("nnviz trace")
     writer.setCreator("nnviz")
-    page_w, page_h = width * cols, height * rows
     writer.setPageLayout(
         QPageLayout(
-            QPageSize(QSizeF(page_w * 0.75, page_h * 0.75 + 24), QPageSize.Unit.Point),
+            QPageSize(QSizeF(geo.width, geo.height), QPageSize.Unit.Point),
             QPageLayout.Orientation.Portrait,
             QMarginsF(0, 0, 0, 0),
         )
     )
     n_pages = max(-(-len(states) // per_page), 1)
+    font = QFont("DejaVu Sans")
+    font.setPixelSize(int(CAPTION_PT))
+    ink = QColor("#333333")  # on white paper, whatever the frames' theme
     painter = QPainter(writer)
     try:
-        for page in range(n_pages):
-            if page:
+        unit = writer.resolution() / 72.0
+        for p in range(n_pages):
+            if p:
                 writer.newPage()
-            vp = painter.viewport()
-            sx = vp.width() / page_w
             painter.save()
-            painter.scale(sx, sx)
-            for n, state in enumerate(states[page * per_page : (page + 1) * per_page]):
-                cx, cy = n % cols, n // cols
-                _RENDERER.paint(painter, QRectF(cx * width, cy * height, width, height), state)
-            painter.setPen(QColor(get_theme(states[0].theme).muted if states else "#666666"))
-            f = QFont("DejaVu Sans")
-            f.setPixelSize(14)
-            painter.setFont(f)
+            painter.scale(unit, unit)  # from here on, points
+            first = p * per_page
+            for n, state in enumerate(states[first : first + per_page]):
+                x, y, w, h = geo.frames[n]
+                painter.save()
+                painter.setClipRect(QRectF(x, y, w, h))
+                painter.translate(x, y)
+                painter.scale(w / width, h / height)
+                _RENDERER.paint(painter, QRectF(0, 0, width, height), state)
+                painter.restore()
+                if captions is not None:
+                    painter.setPen(ink)
+                    painter.setFont(font)
+                    painter.drawText(
+                        QRectF(*geo.captions[n]), Qt.AlignmentFlag.AlignCenter, captions[first + n]
+                    )
+            painter.setPen(ink)
+            painter.setFont(font)
             painter.drawText(
-                QRectF(0, page_h, page_w, 30),
+                QRectF(0, geo.height - MARGIN, geo.width, MARGIN * 0.75),
                 Qt.AlignmentFlag.AlignCenter,
-                f"page {page + 1} of {n_pages}",
+                f"page {p + 1} of {n_pages}",
             )
             painter.restore()
     finally:

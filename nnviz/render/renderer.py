@@ -106,7 +106,11 @@ class NetworkRenderer:
                 if wide > rect.width():
                     head = max(size * rect.width() / wide, MIN_LABEL_PX)
             hh = decor.draw_header(q, kit, rect, st.header, th, head) if st.header else 0.0
-            ch = decor.draw_caption(q, kit, rect, st.caption, th, size) if st.caption else 0.0
+            ch = (
+                decor.draw_caption(q, kit, rect, st.caption, th, size, fill=not st.transparent)
+                if st.caption
+                else 0.0
+            )
             return hh, ch
 
         if px <= rect.height() * 0.035 and (
@@ -137,7 +141,7 @@ class NetworkRenderer:
         if st.side_text:
             side_w = rect.width() * 0.3
             side = QRectF(body.right() - side_w, body.top(), side_w, body.height())
-            decor.draw_side_panel(p, kit, side, st.side_text, th, base_px)
+            decor.draw_side_panel(p, kit, side, st.side_text, th, base_px, fill=not st.transparent)
             body.setWidth(body.width() - side_w)
         p.save()
         p.setClipRect(body, Qt.ClipOperation.IntersectClip)  # nothing of the network outside

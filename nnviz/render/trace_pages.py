@@ -1,4 +1,5 @@
-"""Turning a run's traces into exported files: one image per phase, a PDF handout, a GIF."""
+"""Turning a run's traces into exported files: one image per phase, a PDF handout, an
+animation (GIF, WebP or APNG)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,12 @@ from nnviz.core.explain import neuron_formulas
 from nnviz.core.phases import phase_names
 from nnviz.core.spec import NetworkSpec
 from nnviz.core.trace import StepTrace
+from nnviz.render.handout import caption_for
 from nnviz.render.scene import SceneState
 from nnviz.render.scene_builder import build_scene
 from nnviz.render.view import ViewState
+
+ANIMATIONS = ("gif", "webp", "apng")
 
 
 def scenes_for(
@@ -75,20 +79,30 @@ class TraceExport:
         frame_ms: int = 800,
         transparent: bool = False,
         png_quality: int | None = None,
+        page: str = "a4",
+        orientation: str = "auto",
     ) -> None:
-        if fmt not in ("png", "svg", "pdf", "gif"):
+        if fmt not in ("png", "svg", "pdf", *ANIMATIONS):
             raise ValueError(f"unknown format {fmt!r}")
         self.scenes, self.out, self.fmt = scenes, Path(out), fmt
         self.width, self.height, self.grid = width, height, grid
         self.frame_ms, self.transparent = frame_ms, transparent
         self.png_quality = png_quality
+        self.page, self.orientation = page, orientation
         self.done = 0
         self.written: list[Path] = []
-        self._gif = None  # the GIF being written, frame by frame
+        self._anim = None  # the animation being written, frame by frame
+
+    @property
+    def anim_path(self) -> Path:
+        """Where an animation goes: trace.gif, trace.webp or trace.png (APNG)."""
+        from nnviz.render.animation import EXTENSIONS
+
+        return self.out / f"trace.{EXTENSIONS[self.fmt]}"
 
     @property
     def total(self) -> int:
-        return len(self.scenes) + (1 if self.fmt in ("pdf", "gif") else 0)
+        return len(self.scenes) + (1 if self.fmt in ("pdf", *ANIMATIONS) else 0)
 
     def step(self) -> bool:
         """Do the next unit of work; False once everything is written."""
@@ -121,18 +135,29 @@ class TraceExport:
                 self.written.append(path)
             elif self.fmt == "svg":
                 path = self.out / f"{stem}.svg"
-                save_svg(scene, path, self.width, self.height, follow_links=False)
+                save_svg(
+                    scene,
+                    path,
+                    self.width,
+                    self.height,
+                    transparent=self.transparent,
+                    follow_links=False,
+                )
                 self.written.append(path)
-            elif self.fmt == "gif":  # streamed: one frame in memory at a time
-                if self._gif is None:
-                    from nnviz.render.gif import GifStream
+            elif self.fmt in ANIMATIONS:  # streamed: one frame in memory at a time
+                if self._anim is None:
+                    from nnviz.render.animation import AnimationStream
 
-                    self._gif = GifStream(
-                        self.out / "trace.gif", self.width, self.height, follow_links=False
+                    self._anim = AnimationStream(
+                        self.anim_path,
+                        self.fmt,
+                        self.width,
+                        self.height,
+                        frames_total=len(self.scenes),
+                        follow_links=False,
                     )
-                self._gif.add(
-                    _rgb(render_image(scene, self.width, self.height)),
-                    max(self.frame_ms // 10, 2),
+                self._anim.add(
+                    _rgb(render_image(scene, self.width, self.height)), max(self.frame_ms, 20)
                 )
         elif self.fmt == "pdf":
             path = self.out / "trace.pdf"
@@ -142,21 +167,24 @@ class TraceExport:
                 self.width,
                 self.height,
                 grid=self.grid,
+                page=self.page,
+                orientation=self.orientation,
+                captions=[caption_for(stem) for stem, _ in self.scenes],
                 follow_links=False,
             )
             self.written.append(path)
         else:
-            self._gif.close()
-            self._gif = None
-            self.written.append(self.out / "trace.gif")
+            self._anim.close()
+            self._anim = None
+            self.written.append(self.anim_path)
         self.done += 1
         return self.done < self.total
 
     def abort(self) -> None:
-        """Stop: a GIF being written is dropped (no partial file, no temporary left)."""
-        if self._gif is not None:
-            self._gif.abort()
-            self._gif = None
+        """Stop: an animation being written is dropped (no partial file, no temporary left)."""
+        if self._anim is not None:
+            self._anim.abort()
+            self._anim = None
 
     def run(self) -> list[Path]:
         try:
@@ -184,9 +212,12 @@ def export_trace(
     frame_ms: int = 800,
     transparent: bool = False,
     png_quality: int | None = None,
+    page: str = "a4",
+    orientation: str = "auto",
 ) -> list[Path]:
     """Write the files of an export at once and return their paths. ``png_quality`` is Qt's
-    PNG setting (None: export.PNG_QUALITY, zlib's fastest level; every setting is lossless)."""
+    PNG setting (None: export.PNG_QUALITY, zlib's fastest level; every setting is lossless);
+    ``page`` and ``orientation`` set a PDF's paper (see nnviz.render.handout)."""
     scenes = scenes_for(spec, dataset, traces, view, only_update=only_update, neuron=neuron)
     job = TraceExport(
         scenes,
@@ -198,6 +229,8 @@ def export_trace(
         frame_ms=frame_ms,
         transparent=transparent,
         png_quality=png_quality,
+        page=page,
+        orientation=orientation,
     )
     return job.run()
 
