@@ -69,6 +69,9 @@ class MetricsDock(_Dock):
         self.compare.setMaximumHeight(150)
         lay.addWidget(self.compare_label)
         lay.addWidget(self.compare)
+        for table in (self.table, self.confusion):
+            table.setMinimumHeight(90)  # a header and two classes stay readable
+        body.setMinimumWidth(320)
         session.compare_changed.connect(self._update)
         session.runs_changed.connect(self._invalidate)
         self.setWidget(body)
@@ -281,6 +284,7 @@ class ShapesDock(_Dock):
     def __init__(self, session: Session, parent=None) -> None:
         super().__init__("Tensor shapes", session, parent)
         self.text = QTextBrowser()
+        self.text.setMinimumSize(260, 120)  # a few lines of shapes stay readable
         self.setWidget(self.text)
 
     def view_key(self) -> tuple:
