@@ -106,6 +106,9 @@ def test_gradient_histograms_on_their_own_axes(qtbot, tmp_path):
         assert edges.max() == pytest.approx(values.max())
     assert dock.layout_widget.minimumHeight() >= 270
     assert dock.norms.legend is not None
+    win.set_theme("dark")  # the legend's text follows the theme, over an opaque background
+    assert all(label.opts["color"] == "#e8eaed" for _s, label in dock.norms.legend.items)
+    assert dock.norms.legend.opts["brush"].color().alpha() > 200
     # the legend lies inside the norms plot's view box
     legend = dock.norms.legend.sceneBoundingRect()
     assert dock.norms.getViewBox().sceneBoundingRect().contains(legend)

@@ -245,6 +245,14 @@ class GradientsDock(_Dock):
 
     def restyle(self) -> None:
         style_plot(self.layout_widget, self.dark, (self.norms, self.hist_w, self.hist_g))
+        legend = self.norms.legend
+        if legend is not None:  # readable over the curves it lies on
+            legend.setBrush(pg.mkBrush("#17191cdd" if self.dark else "#ffffffdd"))
+            legend.setPen(pg.mkPen("#6e7781"))
+            colour = "#e8eaed" if self.dark else "#1f2328"
+            legend.setLabelTextColor(colour)
+            for _sample, label in legend.items:  # drawn labels take a colour on setText
+                label.setText(label.text, color=colour)
 
     def refresh(self) -> None:
         s = self.session
@@ -259,6 +267,7 @@ class GradientsDock(_Dock):
                 self.norms.plot(name=f"W{k + 1}", pen=pg.mkPen(CLASS_COLOURS[k % 10], width=1.5))
                 for k in range(n_layers)
             ]
+            self.restyle()  # the new legend entries in the theme's text colour
         steps = np.arange(1, len(norms) + 1)
         for k, curve in enumerate(self.curves):
             ok = np.isfinite(norms[:, k]) & (norms[:, k] > 0)
