@@ -19,6 +19,7 @@ from nnviz.core.engine import Engine
 from nnviz.core.netfile import load
 from nnviz.core.spec import from_dict, to_dict
 from nnviz.gui.main_window import MainWindow
+from nnviz.gui.screenfit import clamp_to_screen, first_geometry
 from nnviz.gui.session import Session
 
 PROBE = Path(__file__).with_name("layout_probe.py")
@@ -109,6 +110,30 @@ def test_restored_geometry_is_clamped_to_the_screen(qtbot, tmp_path):
     qtbot.addWidget(win)
     area = win.screen().availableGeometry()
     assert area.contains(win.frameGeometry())
+    # moved and grown beyond the screen (Qt lets a program do it): clamped back onto it
+    win.setGeometry(area.right() - 100, area.bottom() - 50, area.width() * 2, area.height() * 2)
+    assert not area.contains(win.frameGeometry())
+    clamp_to_screen(win)
+    assert area.contains(win.frameGeometry())
+    assert (win.width(), win.height()) == (area.width(), area.height())  # no frame offscreen
+
+
+def test_first_window_from_the_screen(qtbot, tmp_path):
+    from PySide6.QtCore import QRect
+
+    class Screen:  # the available geometry is all first_geometry reads
+        def __init__(self, rect):
+            self.rect = rect
+
+        def availableGeometry(self):  # noqa: N802
+            return self.rect
+
+    big = first_geometry(Screen(QRect(0, 0, 2560, 1400)))
+    assert (big.width(), big.height()) == (1400, 860)  # room: the preferred size, centred
+    assert big.center() == QRect(0, 0, 2560, 1400).center()
+    small = first_geometry(Screen(QRect(0, 0, 1280, 680)))  # 1920×1080 at 150 %, a task bar
+    assert small.width() == int(1280 * 0.94) and small.height() == int(680 * 0.94) - 30
+    assert QRect(0, 0, 1280, 680).contains(small)
 
 
 def test_boundary_axes_with_one_sample():
@@ -134,8 +159,10 @@ def probe(width: int, height: int, scale: float, shot: Path | None = None) -> di
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-@pytest.mark.parametrize(("width", "height", "scale"), [(1366, 768, 1.0), (1920, 1080, 1.5)])
-def test_nothing_clipped_on_a_laptop_and_at_150_percent(width, height, scale, tmp_path):
+@pytest.mark.parametrize(
+    ("width", "height", "scale"), [(1366, 768, 1.0), (1920, 1080, 1.5), (2880, 1620, 2.0)]
+)
+def test_nothing_clipped_on_a_laptop_and_at_150_and_200_percent(width, height, scale, tmp_path):
     r = probe(width, height, scale, tmp_path / "shot.png")
     assert r["scale"] == scale
     ax, ay, aw, ah = r["available"]
