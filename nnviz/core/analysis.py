@@ -68,7 +68,9 @@ def output_grid(engine: Engine, resolution: int = 200, margin: float = 0.15) -> 
         return None
     pts = np.concatenate([ds.x_train, ds.x_test])
     lo, hi = pts.min(axis=0), pts.max(axis=0)
-    pad = (hi - lo) * margin + 1e-9
+    span = hi - lo
+    # one sample (or all on a line): a unit around the points rather than a zero-width axis
+    pad = np.where(span > 1e-6 * np.maximum(np.abs(lo), 1.0), span * margin, 1.0)
     lo, hi = lo - pad, hi + pad
     xs = np.linspace(lo[0], hi[0], resolution)
     ys = np.linspace(lo[1], hi[1], resolution)

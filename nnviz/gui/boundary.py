@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from nnviz.core.analysis import output_grid
 from nnviz.core.threads import view_threads
-from nnviz.gui.dockbase import CLASS_COLOURS, Dock, style_plot
+from nnviz.gui.dockbase import CLASS_COLOURS, Dock, plot_widget, style_plot
 from nnviz.gui.session import Session
 
 
@@ -44,7 +44,7 @@ class BoundaryDock(Dock):
         self.note = QLabel()
         self.note.setWordWrap(True)
         lay.addWidget(self.note)
-        self.plot = pg.PlotWidget()
+        self.plot = plot_widget()
         self.plot.setAspectLocked(True)
         self.image = pg.ImageItem()
         self.plot.addItem(self.image)

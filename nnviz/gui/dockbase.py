@@ -26,8 +26,52 @@ CLASS_COLOURS = [
 ]
 
 
-def style_plot(plot: pg.PlotWidget, dark: bool) -> None:
+class TidyAxis(pg.AxisItem):
+    """An axis whose tick labels never overlap. On a log axis pyqtgraph labels the minor
+    ticks (2…9 × 10ᵏ) too, which collide in a small plot; a label that would overlap one
+    already placed (major levels are placed first) is left out, its tick line kept."""
+
+    GAP = 3  # pixels between two labels
+
+    def logTickValues(self, minVal, maxVal, size, stdTicks):  # noqa: N802, N803
+        """pyqtgraph's log ticks, the powers of ten first, so their labels are placed before
+        those of the minor ticks between them (one level: pyqtgraph labels it whole)."""
+        levels = super().logTickValues(minVal, maxVal, size, stdTicks)
+        if len(levels) != 1 or levels[0][0] is not None:
+            return levels
+        values = list(levels[0][1])
+        decades = [v for v in values if abs(v - round(v)) < 1e-9]
+        minor = [v for v in values if abs(v - round(v)) >= 1e-9]
+        return [(None, decades + minor)]
+
+    def generateDrawSpecs(self, p):  # noqa: N802 - pyqtgraph's name
+        specs = super().generateDrawSpecs(p)
+        if specs is None:
+            return None
+        axis, ticks, texts = specs
+        kept: list = []
+        for rect, flags, text in texts:
+            grown = rect.adjusted(-self.GAP, -self.GAP, self.GAP, self.GAP)
+            if not any(grown.intersects(other) for other, _f, _t in kept):
+                kept.append((rect, flags, text))
+        return axis, ticks, kept
+
+
+def plot_widget(**kwargs) -> pg.PlotWidget:
+    """A PlotWidget whose left and bottom axes keep their labels apart."""
+    axes = {"left": TidyAxis("left"), "bottom": TidyAxis("bottom")}
+    return pg.PlotWidget(axisItems=axes, **kwargs)
+
+
+def style_plot(plot: pg.PlotWidget | pg.GraphicsLayoutWidget, dark: bool, items=()) -> None:
+    """The theme's background on ``plot`` and its colours on the axes of ``plot`` (a
+    PlotWidget) or of ``items`` (the PlotItems of a GraphicsLayoutWidget)."""
     plot.setBackground("#17191c" if dark else "#ffffff")
+    for item in items or (plot,):
+        style_axes(item, dark)
+
+
+def style_axes(plot, dark: bool) -> None:
     fg = "#e8eaed" if dark else "#1f2328"
     for axis in ("left", "bottom"):
         ax = plot.getAxis(axis)

@@ -12,7 +12,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
-from nnviz.gui.dockbase import Dock, style_plot
+from nnviz.gui.dockbase import Dock, plot_widget, style_plot
 from nnviz.gui.session import Session
 
 MAX_SYMBOLS = 200  # evaluation points drawn with a symbol up to this many; lines beyond
@@ -80,7 +80,7 @@ class LossDock(Dock):
             row.addWidget(box)
         row.addStretch(1)
         lay.addLayout(row)
-        self.plot = pg.PlotWidget()
+        self.plot = plot_widget()
         self.legend = self.plot.addLegend(offset=(-10, 10))
         self.overlays: dict[int, pg.PlotDataItem] = {}  # run id → its faint batch-loss curve
         self._overlay_names: dict[int, str] = {}

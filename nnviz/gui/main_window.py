@@ -24,12 +24,15 @@ from nnviz.core.errors import printable
 from nnviz.core.numfmt import fmt
 from nnviz.gui.canvas import NetworkCanvas
 from nnviz.gui.inspector import InspectorDock
+from nnviz.gui.screenfit import clamp_to_screen, first_geometry
 from nnviz.gui.session import SPEEDS, Session
 from nnviz.gui.timeline import Timeline
 from nnviz.gui.window_actions import ActionsMixin
 from nnviz.gui.window_files import FilesMixin
 from nnviz.gui.window_runs import RunControlMixin
 from nnviz.render.view import LABEL_CHOICES, ViewState
+
+SHORT_WINDOW = 760  # logical pixels: shorter windows open with the Setup form partly folded
 
 
 class MainWindow(ActionsMixin, RunControlMixin, FilesMixin, QMainWindow):
@@ -66,6 +69,8 @@ class MainWindow(ActionsMixin, RunControlMixin, FilesMixin, QMainWindow):
         self.setup.apply_requested.connect(self.apply_spec)
         self.setup.error.connect(lambda text: self.show_error("Setup", text))
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.setup)
+        # the Setup form takes the window's whole height; the bottom docks sit beside it
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.docks = make_docks(session, self)
         for dock in self.docks:
             self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
@@ -203,11 +208,14 @@ class MainWindow(ActionsMixin, RunControlMixin, FilesMixin, QMainWindow):
         )
 
     def _restore_settings(self) -> None:
+        self.default_state = self.saveState()  # the docks as built: what Reset layout restores
         geometry = self.settings.value("geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1400, 860)
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.setGeometry(first_geometry(self.screen()))
+        else:  # saved on another screen or at another scale: keep it on this one
+            clamp_to_screen(self)
+        if self.height() < SHORT_WINDOW:  # a laptop screen: the Training section folded away
+            self.setup.sections[-1].set_expanded(False)
         state = self.settings.value("window_state")
         if state is not None:
             self.restoreState(state)
@@ -216,6 +224,15 @@ class MainWindow(ActionsMixin, RunControlMixin, FilesMixin, QMainWindow):
         if labels in LABEL_CHOICES:
             self.labels.setCurrentText(labels)
         self.label_actions[self.labels.currentText()].setChecked(True)
+
+    def reset_layout(self) -> None:
+        """Every dock back where it was first put and shown, the window on its screen."""
+        self.restoreState(self.default_state)
+        for dock in [self.inspector, self.runs_dock, self.setup, *self.docks]:
+            dock.setFloating(False)
+            dock.show()
+        self.docks[0].raise_()
+        clamp_to_screen(self)
 
     def closeEvent(self, event) -> None:  # noqa: N802
         from nnviz.gui.autosave import clear_autosave

@@ -23,7 +23,7 @@ from nnviz.core import activations
 from nnviz.core.analysis import computed_so_far, tensor_shapes
 from nnviz.core.numfmt import fmt
 from nnviz.gui.boundary import BoundaryDock
-from nnviz.gui.dockbase import CLASS_COLOURS, LIVE_INTERVAL_S, style_plot
+from nnviz.gui.dockbase import CLASS_COLOURS, LIVE_INTERVAL_S, TidyAxis, plot_widget, style_plot
 from nnviz.gui.dockbase import Dock as _Dock
 from nnviz.gui.lossplot import LossDock
 from nnviz.gui.session import Session
@@ -69,6 +69,9 @@ class MetricsDock(_Dock):
         self.compare.setMaximumHeight(150)
         lay.addWidget(self.compare_label)
         lay.addWidget(self.compare)
+        for table in (self.table, self.confusion):
+            table.setMinimumHeight(90)  # a header and two classes stay readable
+        body.setMinimumWidth(320)
         session.compare_changed.connect(self._update)
         session.runs_changed.connect(self._invalidate)
         self.setWidget(body)
@@ -155,7 +158,7 @@ class ActivationDock(_Dock):
 
     def __init__(self, session: Session, parent=None) -> None:
         super().__init__("Activation function", session, parent)
-        self.plot = pg.PlotWidget()
+        self.plot = plot_widget()
         self.plot.addLegend(offset=(10, 10))
         self.f_curve = self.plot.plot(name="σ(z)", pen=pg.mkPen("#2166ac", width=2))
         self.d_curve = self.plot.plot(name="σ'(z)", pen=pg.mkPen("#c25a00", width=2))
@@ -203,21 +206,37 @@ class ActivationDock(_Dock):
 
 class GradientsDock(_Dock):
     """‖∂L/∂W‖ of every layer over time (log scale), and histograms of the selected layer's
-    weights and gradients at the shown step."""
+    weights and gradients at the shown step, side by side (their ranges differ by orders of
+    magnitude: on one axis the gradients would be a spike at zero)."""
+
+    HIST_BINS = 30
 
     def __init__(self, session: Session, parent=None) -> None:
         super().__init__("Gradients", session, parent)
-        body = QWidget()
-        lay = QVBoxLayout(body)
-        self.norms = pg.PlotWidget()
+        self.layout_widget = pg.GraphicsLayoutWidget()
+        self.layout_widget.setMinimumSize(360, 270)  # the histograms stay readable
+        grid = self.layout_widget.ci
+        self.norms = grid.addPlot(
+            row=0,
+            col=0,
+            colspan=2,
+            axisItems={"left": TidyAxis("left"), "bottom": TidyAxis("bottom")},
+        )
         self.norms.setLogMode(y=True)
         self.norms.setLabel("left", "‖∂L/∂W‖")
         self.norms.setLabel("bottom", "step")
-        self.norms.addLegend(offset=(-10, 10))
-        self.hist = pg.PlotWidget()
-        lay.addWidget(self.norms, 2)
-        lay.addWidget(self.hist, 1)
-        self.setWidget(body)
+        # inside the view, top right, compact: a deep network's layers in a few columns
+        self.norms.addLegend(offset=(-10, 5), labelTextSize="8pt", verSpacing=-6)
+        self.hist_w = grid.addPlot(row=1, col=0, axisItems={"bottom": TidyAxis("bottom")})
+        self.hist_g = grid.addPlot(row=1, col=1, axisItems={"bottom": TidyAxis("bottom")})
+        for item in (self.hist_w, self.hist_g):
+            item.setLabel("left", "count")
+            item.setMinimumHeight(110)
+        self.norms.setMinimumHeight(150)
+        grid.layout.setRowStretchFactor(0, 3)
+        grid.layout.setRowStretchFactor(1, 2)
+        self.hist = self.hist_w  # the weights' histogram (kept name)
+        self.setWidget(self.layout_widget)
         self.curves: list = []
         self.restyle()
 
@@ -225,8 +244,15 @@ class GradientsDock(_Dock):
         return (self.session.step, self.session.selection)
 
     def restyle(self) -> None:
-        style_plot(self.norms, self.dark)
-        style_plot(self.hist, self.dark)
+        style_plot(self.layout_widget, self.dark, (self.norms, self.hist_w, self.hist_g))
+        legend = self.norms.legend
+        if legend is not None:  # readable over the curves it lies on
+            legend.setBrush(pg.mkBrush("#17191cdd" if self.dark else "#ffffffdd"))
+            legend.setPen(pg.mkPen("#6e7781"))
+            colour = "#e8eaed" if self.dark else "#1f2328"
+            legend.setLabelTextColor(colour)
+            for _sample, label in legend.items:  # drawn labels take a colour on setText
+                label.setText(label.text, color=colour)
 
     def refresh(self) -> None:
         s = self.session
@@ -234,16 +260,20 @@ class GradientsDock(_Dock):
         n_layers = len(s.spec.layers) - 1
         if len(self.curves) != n_layers:
             self.norms.clear()
-            self.norms.addLegend(offset=(-10, 10))
+            if self.norms.legend is not None:
+                self.norms.legend.clear()
+                self.norms.legend.setColumnCount(-(-n_layers // 2))  # at most 2 rows
             self.curves = [
                 self.norms.plot(name=f"W{k + 1}", pen=pg.mkPen(CLASS_COLOURS[k % 10], width=1.5))
                 for k in range(n_layers)
             ]
+            self.restyle()  # the new legend entries in the theme's text colour
         steps = np.arange(1, len(norms) + 1)
         for k, curve in enumerate(self.curves):
             ok = np.isfinite(norms[:, k]) & (norms[:, k] > 0)
             curve.setData(steps[ok], norms[ok, k])
-        self.hist.clear()
+        self.hist_w.clear()
+        self.hist_g.clear()
         tr = s.trace()
         sel = s.selection
         li = (
@@ -252,27 +282,27 @@ class GradientsDock(_Dock):
             else (sel.layer + 1 if sel is not None and sel.kind == "edge" else n_layers)
         )
         if tr is None:
-            self.hist.setTitle("histograms appear after the first step")
+            self.hist_w.setTitle("histograms appear after the first step")
+            self.hist_g.setTitle("")
             return
         lay = tr.layers[li - 1]
-        for values, colour, label in (
-            (lay.weights_before, "#2166ac", "weights"),
-            (lay.weight_grad, "#c25a00", "gradients"),
+        for item, values, colour, label in (
+            (self.hist_w, lay.weights_before, "#2166ac", f"weights W{li}"),
+            (self.hist_g, lay.weight_grad, "#c25a00", f"gradients ∂L/∂W{li}"),
         ):
+            item.setTitle(f"{label} · step {tr.step}")
             v = values[np.isfinite(values)].ravel()
             if v.size == 0:
                 continue
-            counts, edges = np.histogram(v, bins=30)
-            self.hist.plot(
+            counts, edges = np.histogram(v, bins=self.HIST_BINS)
+            item.plot(
                 edges,
                 counts,
                 stepMode="center",
                 fillLevel=0,
                 brush=pg.mkBrush(pg.mkColor(colour).getRgb()[:3] + (90,)),
                 pen=pg.mkPen(colour),
-                name=label,
             )
-        self.hist.setTitle(f"layer {li}: weights (blue) and gradients (orange) at step {tr.step}")
 
 
 class ShapesDock(_Dock):
@@ -281,6 +311,7 @@ class ShapesDock(_Dock):
     def __init__(self, session: Session, parent=None) -> None:
         super().__init__("Tensor shapes", session, parent)
         self.text = QTextBrowser()
+        self.text.setMinimumSize(260, 120)  # a few lines of shapes stay readable
         self.setWidget(self.text)
 
     def view_key(self) -> tuple:

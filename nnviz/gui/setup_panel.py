@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -36,7 +35,9 @@ from nnviz.core.device import cuda_available
 from nnviz.core.errors import NnvizError, printable
 from nnviz.core.losses import LOSSES
 from nnviz.core.spec import INIT_SCHEMES, NetworkSpec, from_dict, to_dict
+from nnviz.gui.sections import Section
 from nnviz.gui.session import Session
+from nnviz.gui.wheelguard import WheelGuard, guard_wheel
 
 INLINE = "inline data (from the file)"
 CSV = "CSV file…"
@@ -67,11 +68,12 @@ class SetupDock(QDockWidget):
         self.setObjectName("setup")
         self.session = session
         self.csv_path: Path | None = None
+        self.wheel_guard = WheelGuard(self)
         body = QWidget()
         outer = QVBoxLayout(body)
-        outer.addWidget(self._architecture())
-        outer.addWidget(self._data())
-        outer.addWidget(self._training())
+        self.sections = [self._architecture(), self._data(), self._training()]
+        for section in self.sections:
+            outer.addWidget(section)
         self.apply_button = QPushButton("Apply (rebuilds the network)")
         self.apply_button.clicked.connect(self.apply)
         outer.addWidget(self.apply_button)
@@ -80,13 +82,14 @@ class SetupDock(QDockWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
         self.setWidget(scroll)
+        guard_wheel(body, self.wheel_guard)
         session.network_changed.connect(self.load_from_session)
         self.load_from_session()
 
     # ----- building the form ----------------------------------------------------------------
-    def _architecture(self) -> QGroupBox:
-        box = QGroupBox("Architecture")
-        form = QFormLayout(box)
+    def _architecture(self) -> Section:
+        box = Section("Architecture")
+        form = QFormLayout(box.body)
         self.sizes = QLineEdit()
         self.sizes.setToolTip("Layer sizes, input first, e.g. 2-8-8-1")
         self.sizes.editingFinished.connect(self._sizes_edited)
@@ -105,9 +108,9 @@ class SetupDock(QDockWidget):
         form.addRow(self.bias_shared)
         return box
 
-    def _data(self) -> QGroupBox:
-        box = QGroupBox("Data")
-        form = QFormLayout(box)
+    def _data(self) -> Section:
+        box = Section("Data")
+        form = QFormLayout(box.body)
         self.source = QComboBox()
         self.source.addItems([*DATASETS, INLINE, CSV])
         self.source.currentTextChanged.connect(self._source_changed)
@@ -158,9 +161,9 @@ class SetupDock(QDockWidget):
         form.addRow(self.csv_box)
         return box
 
-    def _training(self) -> QGroupBox:
-        box = QGroupBox("Training")
-        form = QFormLayout(box)
+    def _training(self) -> Section:
+        box = Section("Training")
+        form = QFormLayout(box.body)
         self.batch = _spin(1, 1_000_000)
         self.lr = _spin(0, 1e6, 5, 0.001)
         self.optimizer = QComboBox()
@@ -235,6 +238,7 @@ class SetupDock(QDockWidget):
             combo.setCurrentText(name)
             self.act_combos.append(combo)
             self.acts_layout.addRow(f"layer {k}", combo)
+            guard_wheel(combo, self.wheel_guard)
 
     def _sizes_edited(self) -> None:
         try:

@@ -120,6 +120,12 @@ class ActionsMixin:
             ("F5",),
             "Full screen, projection theme, slide-deck keys (Esc leaves)",
         )
+        self.act_reset_layout = self._action(
+            "Reset layout",
+            self.reset_layout,
+            (),
+            "Every dock shown again, where it was first put, and the window on its screen",
+        )
         self.act_about = self._action("About nnviz", self.about)
         self.act_keys = self._action("Keys", self.show_keys, ("F1",))
 
@@ -206,6 +212,8 @@ class ActionsMixin:
         view.addAction(self.setup.toggleViewAction())
         for dock in self.docks:
             view.addAction(dock.toggleViewAction())
+        view.addSeparator()
+        view.addAction(self.act_reset_layout)
         run = mb.addMenu("&Run")
         for act in (
             self.act_next_phase,
