@@ -400,3 +400,15 @@ def test_a_step_beyond_the_limits_is_refused_with_a_dialog(qtbot, lecture):
     box = lecture.findChild(QMessageBox)
     assert "past the limit" in box.text() and s.n_steps == 0 and lecture.ahead is None
     box.close()
+
+
+def test_shift_f5_enters_lecture_mode_like_f5(qtbot, tmp_path):
+    """Some presentation clickers send Shift+F5 to start the show."""
+    spec, base = load("xor")
+    settings = QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(Session(spec, base, "xor"), settings)
+    qtbot.addWidget(win)
+    assert "Shift+F5" in [k.toString() for k in win.act_lecture.shortcuts()]
+    win.act_lecture.trigger()
+    assert win.lecture is not None
+    win.lecture.leave()

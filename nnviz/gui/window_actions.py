@@ -117,7 +117,7 @@ class ActionsMixin:
         self.act_lecture = self._action(
             "Lecture mode",
             self.toggle_lecture,
-            ("F5",),
+            ("F5", "Shift+F5"),  # Shift+F5: what some presentation clickers send
             "Full screen, projection theme, slide-deck keys (Esc leaves)",
         )
         self.act_reset_layout = self._action(
