@@ -12,20 +12,9 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from nnviz.core.analysis import output_grid
 from nnviz.core.threads import view_threads
-from nnviz.gui.dockbase import CLASS_COLOURS, Dock, plot_widget, style_plot
+from nnviz.gui.dockbase import Dock, plot_widget, style_plot
 from nnviz.gui.session import Session
-
-
-def _diverging_lut() -> np.ndarray:
-    """256 colours from blue (0) through near-white (0.5) to orange (1), as uint8 RGB."""
-    t = np.linspace(0.0, 1.0, 256)[:, None]
-    blue, orange = np.array([33, 102, 172]), np.array([194, 90, 0])
-    white = np.array([247, 247, 247])
-    rgb = np.where(t < 0.5, blue + (white - blue) * (t * 2), white + (orange - white) * (t * 2 - 1))
-    return rgb.astype(np.uint8)
-
-
-DIVERGING = _diverging_lut()
+from nnviz.render.colormap import CLASS_COLOURS, output_colours
 
 
 class BoundaryDock(Dock):
@@ -97,12 +86,8 @@ class BoundaryDock(Dock):
             lo, hi = (-1.0, 1.0) if s.spec.activations[-1] == "tanh" else (0.0, 1.0)
             if s.engine.dataset.task == "regression":
                 lo, hi = float(v.min()), float(v.max()) + 1e-12
-            t = np.clip((v - lo) * (255.0 / (hi - lo)), 0, 255)
-            return DIVERGING[np.nan_to_num(t).astype(np.uint8)]
-        cls = out.argmax(axis=2)
-        conf = out.max(axis=2)[..., None]
-        cols = np.array([pg.mkColor(c).getRgb()[:3] for c in CLASS_COLOURS], dtype=float)
-        return (247 + (cols[cls % len(cols)] - 247) * (0.25 + 0.6 * conf)).astype(np.uint8)
+            return output_colours(out, lo, hi)
+        return output_colours(out, 0.0, 1.0)
 
     def _set_points(self, ds) -> None:
         for item, x, labels in (

@@ -12,18 +12,6 @@ from PySide6.QtWidgets import QDockWidget
 from nnviz.gui.session import Session
 
 LIVE_INTERVAL_S = 0.1  # heavy views refresh at most this often while playing
-CLASS_COLOURS = [
-    "#2166ac",
-    "#c25a00",
-    "#1a7f37",
-    "#8250df",
-    "#d1008f",
-    "#6e7781",
-    "#b8860b",
-    "#00a3a3",
-    "#7f3f00",
-    "#333333",
-]
 
 
 class TidyAxis(pg.AxisItem):

@@ -23,10 +23,11 @@ from nnviz.core import activations
 from nnviz.core.analysis import computed_so_far, tensor_shapes
 from nnviz.core.numfmt import fmt
 from nnviz.gui.boundary import BoundaryDock
-from nnviz.gui.dockbase import CLASS_COLOURS, LIVE_INTERVAL_S, TidyAxis, plot_widget, style_plot
+from nnviz.gui.dockbase import LIVE_INTERVAL_S, TidyAxis, plot_widget, style_plot
 from nnviz.gui.dockbase import Dock as _Dock
 from nnviz.gui.lossplot import LossDock
 from nnviz.gui.session import Session
+from nnviz.render.colormap import CLASS_COLOURS
 
 __all__ = [
     "LIVE_INTERVAL_S",

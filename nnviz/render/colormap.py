@@ -32,6 +32,47 @@ def diverging_rgb(
     return np.round(out).astype(np.uint8)
 
 
+CLASS_COLOURS = [
+    "#2166ac",
+    "#c25a00",
+    "#1a7f37",
+    "#8250df",
+    "#d1008f",
+    "#6e7781",
+    "#b8860b",
+    "#00a3a3",
+    "#7f3f00",
+    "#333333",
+]
+"""One colour per class (and per weight layer in the gradient plots), the same everywhere."""
+
+
+def _diverging_lut() -> np.ndarray:
+    """256 colours from blue (0) through near-white (0.5) to orange (1), as uint8 RGB."""
+    t = np.linspace(0.0, 1.0, 256)[:, None]
+    blue, orange = np.array([33, 102, 172]), np.array([194, 90, 0])
+    white = np.array([247, 247, 247])
+    rgb = np.where(t < 0.5, blue + (white - blue) * (t * 2), white + (orange - white) * (t * 2 - 1))
+    return rgb.astype(np.uint8)
+
+
+DIVERGING = _diverging_lut()
+
+
+def output_colours(outputs: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """A network's outputs over a grid [ny, nx, K] as colours uint8 [ny, nx, 3]: one output from
+    blue (``lo``) through white to orange (``hi``); several by the winning class's colour, paler
+    where it wins by little. (The decision boundary dock and the race draw it.)"""
+    if outputs.shape[2] == 1:
+        t = np.clip((outputs[:, :, 0] - lo) * (255.0 / (hi - lo)), 0, 255)
+        return DIVERGING[np.nan_to_num(t).astype(np.uint8)]
+    out = np.nan_to_num(outputs)
+    cls = out.argmax(axis=2)
+    conf = out.max(axis=2)[..., None]
+    cols = np.array([hex_rgb(c) for c in CLASS_COLOURS])
+    return (247 + (cols[cls % len(cols)] - 247) * (0.25 + 0.6 * conf)).astype(np.uint8)
+
+
 def robust_scale(values: np.ndarray, floor: float = 1e-12) -> float:
     """A colour scale for values: the 98th percentile of |v| over the finite ones, never 0."""
     return scale_of_abs(finite_abs(values), floor)

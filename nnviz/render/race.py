@@ -16,6 +16,7 @@ from nnviz.core.numfmt import fmt
 from nnviz.core.phases import phase_names
 from nnviz.core.runs import Run
 from nnviz.core.threads import view_threads
+from nnviz.render.colormap import CLASS_COLOURS, output_colours
 from nnviz.render.renderer import NetworkRenderer
 from nnviz.render.scene import SceneState
 from nnviz.render.scene_builder import build_scene
@@ -131,31 +132,12 @@ def _lane(p: QPainter, col: QRectF, lane: Lane, th, px: float, renderer: Network
 
 
 def boundary_image(lane: Lane) -> QImage:
-    """The output grid coloured: one output from blue (low) to orange (high), several outputs
-    by the winning class's colour, paler where it wins by little."""
+    """The lane's output grid coloured as the decision boundary dock colours it (one output
+    over its own range; several by the winning class)."""
     out = lane.grid.outputs
-    if out.shape[2] == 1:
-        v = out[:, :, 0]
-        lo, hi = float(np.nanmin(v)), float(np.nanmax(v))
-        t = (v - lo) / (hi - lo) if hi > lo else np.full_like(v, 0.5)
-        blue, white, orange = (
-            np.array([33, 102, 172]),
-            np.array([247, 247, 247]),
-            np.array([194, 90, 0]),
-        )
-        t = np.nan_to_num(t, nan=0.5)[:, :, None]
-        rgb = np.where(
-            t < 0.5, blue + (white - blue) * (t * 2), white + (orange - white) * (t * 2 - 1)
-        )
-    else:
-        palette = np.array(
-            [[33, 102, 172], [194, 90, 0], [26, 127, 55], [130, 80, 223], [209, 0, 143]]
-        )
-        win = np.nan_to_num(out).argmax(axis=2)
-        share = np.nan_to_num(out).max(axis=2, keepdims=True)
-        share = np.clip((share - 1.0 / out.shape[2]) * out.shape[2] / (out.shape[2] - 1), 0, 1)
-        rgb = 247 + (palette[win % len(palette)] - 247) * (0.35 + 0.65 * share)
-    rgb = np.ascontiguousarray(np.flipud(rgb).astype(np.uint8))  # row 0 is the top
+    lo, hi = float(np.nanmin(out)), float(np.nanmax(out))
+    rgb = output_colours(out, lo, hi if hi > lo else lo + 1.0)
+    rgb = np.ascontiguousarray(np.flipud(rgb))  # row 0 is the top
     h, w = rgb.shape[:2]
     return QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
 
@@ -164,7 +146,7 @@ def _points(p: QPainter, box: QRectF, lane: Lane) -> None:
     ds = lane.run.engine.dataset
     g = lane.grid
     labels = ds.labels_train if ds.labels_train is not None else np.zeros(ds.n_train, dtype=int)
-    colours = [QColor("#2166ac"), QColor("#c25a00"), QColor("#1a7f37"), QColor("#8250df")]
+    colours = [QColor(c) for c in CLASS_COLOURS]
     r = max(box.width() / 110, 2.0)
     p.setPen(QPen(QColor("#000000"), 0.5))
     for (x, y), c in zip(ds.x_train[:600].tolist(), labels[:600].tolist(), strict=True):
