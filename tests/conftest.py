@@ -22,3 +22,33 @@ def _no_blocking_questions(monkeypatch):
     from nnviz.gui import main_window
 
     monkeypatch.setattr(main_window.MainWindow, "ask_unsaved", lambda self, doing: "discard")
+
+
+@pytest.fixture
+def main_window(qtbot, tmp_path):
+    """A factory of real main windows: ``main_window(name, size=…, show=…, **spec changes)``
+    opens a preset with its own settings file in the test's folder; dialogs never block
+    (errors are kept in ``win.errors``)."""
+    from PySide6.QtCore import QSettings
+
+    from nnviz.core.netfile import load
+    from nnviz.gui.main_window import MainWindow
+    from nnviz.gui.session import Session
+
+    def make(name="xor", size=(1300, 850), show=True, **changes):
+        spec, base = load(name)
+        if changes:
+            spec = spec.with_changes(**changes)
+        settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+        win = MainWindow(Session(spec, base, name), settings)
+        win.errors = []
+        win.show_error = lambda title, text: win.errors.append(text)
+        qtbot.addWidget(win)
+        if size is not None:
+            win.resize(*size)
+        if show:
+            win.show()
+            qtbot.waitExposed(win)
+        return win
+
+    return make

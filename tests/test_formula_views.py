@@ -210,23 +210,8 @@ def richtext_fmt(x: float) -> str:
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    from nnviz.gui.main_window import MainWindow
-
-    def make(name, **changes):
-        spec, base = load(name)
-        if changes:
-            spec = spec.with_changes(**changes)
-        settings = QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat)
-        w = MainWindow(Session(spec, base, name), settings)
-        w.show_error = lambda *a: None
-        qtbot.addWidget(w)
-        w.resize(1400, 900)
-        w.show()
-        qtbot.waitExposed(w)
-        return w
-
-    return make
+def window(main_window):
+    return lambda name, **changes: main_window(name, size=(1400, 900), **changes)
 
 
 def _shapes(w) -> str:

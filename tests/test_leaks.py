@@ -7,12 +7,10 @@ import gc
 import resource
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QEvent, QSettings, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import QApplication
 
-from nnviz.core.netfile import load
 from nnviz.gui.lecture import LectureView
-from nnviz.gui.main_window import MainWindow
 from nnviz.gui.presenter import PresenterView
 from nnviz.gui.session import Session
 
@@ -38,15 +36,8 @@ def _rss_mib() -> float:
         return int(f.read().split()[1]) * resource.getpagesize() / 2**20
 
 
-def test_fifty_lecture_and_presenter_cycles_leave_nothing(qtbot, tmp_path):
-    spec, base = load("xor")
-    win = MainWindow(
-        Session(spec, base, "xor"),
-        QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),
-    )
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
+def test_fifty_lecture_and_presenter_cycles_leave_nothing(qtbot, main_window):
+    win = main_window("xor", size=None)
     win.session.next_step()
     _settle()
     before = _receivers(win.session)

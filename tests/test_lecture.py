@@ -339,7 +339,8 @@ def test_help_overlay_is_opaque(qtbot, settings):
         assert QColor(img.pixel(x, y)) == QColor(HELP_BACKGROUND), (x, y)
 
 
-def test_typed_step_past_the_last_trains_ahead_with_a_badge(qtbot, settings):
+def _xor_lecture(qtbot, settings) -> tuple[Session, LectureView]:
+    """Lecture mode shown on the xor preset, at 1280×720."""
     spec, base = load("xor")
     s = Session(spec, base, "xor")
     view = LectureView(s, settings)
@@ -347,6 +348,11 @@ def test_typed_step_past_the_last_trains_ahead_with_a_badge(qtbot, settings):
     view.resize(1280, 720)
     view.show()
     qtbot.waitExposed(view)
+    return s, view
+
+
+def test_typed_step_past_the_last_trains_ahead_with_a_badge(qtbot, settings):
+    s, view = _xor_lecture(qtbot, settings)
     s.next_step()
     assert s.n_steps == 1
     target = 4000
@@ -365,13 +371,7 @@ def test_typed_step_past_the_last_trains_ahead_with_a_badge(qtbot, settings):
 
 
 def test_training_ahead_shows_its_progress_and_esc_stops_it(qtbot, settings):
-    spec, base = load("xor")
-    s = Session(spec, base, "xor")
-    view = LectureView(s, settings)
-    qtbot.addWidget(view)
-    view.resize(1280, 720)
-    view.show()
-    qtbot.waitExposed(view)
+    s, view = _xor_lecture(qtbot, settings)
     view.train_ahead(2_000_000)
     assert view.ahead.active
     with qtbot.waitSignal(view.ahead.progress, timeout=10_000):
@@ -402,12 +402,9 @@ def test_a_step_beyond_the_limits_is_refused_with_a_dialog(qtbot, lecture):
     box.close()
 
 
-def test_shift_f5_enters_lecture_mode_like_f5(qtbot, tmp_path):
+def test_shift_f5_enters_lecture_mode_like_f5(main_window):
     """Some presentation clickers send Shift+F5 to start the show."""
-    spec, base = load("xor")
-    settings = QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(Session(spec, base, "xor"), settings)
-    qtbot.addWidget(win)
+    win = main_window("xor", show=False)
     assert "Shift+F5" in [k.toString() for k in win.act_lecture.shortcuts()]
     win.act_lecture.trigger()
     assert win.lecture is not None

@@ -3,13 +3,9 @@
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtGui import QImage, QPainter
 
-from nnviz.core.netfile import load
-from nnviz.gui.main_window import MainWindow
 from nnviz.gui.plots import GradientsDock, LossDock
-from nnviz.gui.session import Session
 
 
 def label_boxes(axis) -> list:
@@ -30,16 +26,8 @@ def overlapping(boxes: list) -> list:
 
 
 @pytest.fixture
-def loss_dock(qtbot, tmp_path):
-    spec, base = load("two-two-two")
-    win = MainWindow(
-        Session(spec, base, "two-two-two"),
-        QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),
-    )
-    qtbot.addWidget(win)
-    win.resize(1300, 860)
-    win.show()
-    qtbot.waitExposed(win)
+def loss_dock(main_window):
+    win = main_window("two-two-two", size=(1300, 860))
     dock = next(d for d in win.docks if isinstance(d, LossDock))
     dock.log.setChecked(True)
     return win, dock
@@ -80,16 +68,8 @@ def test_untidy_axis_would_overlap(qtbot):
     assert overlapping(label_boxes(plot.getAxis("left"))) != []
 
 
-def test_gradient_histograms_on_their_own_axes(qtbot, tmp_path):
-    spec, base = load("deep-sigmoid")
-    win = MainWindow(
-        Session(spec, base, "deep-sigmoid"),
-        QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),
-    )
-    qtbot.addWidget(win)
-    win.resize(1300, 860)
-    win.show()
-    qtbot.waitExposed(win)
+def test_gradient_histograms_on_their_own_axes(main_window):
+    win = main_window("deep-sigmoid", size=(1300, 860))
     win.session.next_step()
     win.session.last_phase()
     dock = next(d for d in win.docks if isinstance(d, GradientsDock))
@@ -97,7 +77,7 @@ def test_gradient_histograms_on_their_own_axes(qtbot, tmp_path):
     dock.refresh()
     tr = win.session.trace()
     layer = tr.layers[-1]
-    n_weights = spec.layers[-1] * spec.layers[-2]
+    n_weights = win.session.spec.layers[-1] * win.session.spec.layers[-2]
     for item, values in ((dock.hist_w, layer.weights_before), (dock.hist_g, layer.weight_grad)):
         (curve,) = item.listDataItems()
         edges, counts = curve.getData()[0], curve.getOriginalDataset()[1]

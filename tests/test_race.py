@@ -8,15 +8,12 @@ import sys
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtGui import QImage
 
 from nnviz.core.engine import Engine
 from nnviz.core.netfile import load
 from nnviz.core.race import start_race, train_race, variants
 from nnviz.core.runs import RunTree
-from nnviz.gui.main_window import MainWindow
-from nnviz.gui.session import Session
 
 
 def test_three_optimizers_from_one_init_equal_three_separate_runs():
@@ -49,11 +46,8 @@ def test_rates_and_activations_lanes():
     ]
 
 
-def test_the_race_window_draws_what_it_exports(qtbot, tmp_path):
-    spec, base = load("xor")
-    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(Session(spec, base, "xor"), settings)
-    qtbot.addWidget(win)
+def test_the_race_window_draws_what_it_exports(qtbot, tmp_path, main_window):
+    win = main_window("xor", show=False)
     win.ask_race = lambda: "optimizers"
     win.race_dialog()
     race = win.race_window

@@ -6,30 +6,16 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
-from nnviz.core.netfile import load
 from nnviz.gui.autosave import autosave_path
 from nnviz.gui.lossplot import LossDock
-from nnviz.gui.main_window import MainWindow
-from nnviz.gui.session import Selection, Session
+from nnviz.gui.session import Selection
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    def make(name: str = "xor") -> MainWindow:
-        spec, base = load(name)
-        settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-        win = MainWindow(Session(spec, base, name), settings)
-        win.errors = []
-        win.show_error = lambda title, text: win.errors.append(text)
-        qtbot.addWidget(win)
-        win.resize(1300, 850)
-        win.show()
-        qtbot.waitExposed(win)
-        return win
-
-    return make
+def window(main_window):
+    return main_window
 
 
 def test_an_edit_mid_run_keeps_every_later_step(qtbot, window):

@@ -3,12 +3,7 @@ window's choices reach its export dialog and lecture mode."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
-
-from nnviz.core.netfile import load
 from nnviz.gui.export_dialog import ExportDialog
-from nnviz.gui.main_window import MainWindow
-from nnviz.gui.session import Session
 from nnviz.render.view import SCALE_MAX, SCALE_MIN, ViewState, clamp_scale
 
 
@@ -42,11 +37,8 @@ def test_scale_is_clamped_to_the_range_that_holds():
     assert clamp_scale(1.234) == 1.23
 
 
-def test_window_choices_reach_the_export_dialog_and_lecture(qtbot, tmp_path):
-    spec, base = load("two-two-two")
-    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(Session(spec, base, "two-two-two"), settings)
-    qtbot.addWidget(win)
+def test_window_choices_reach_the_export_dialog_and_lecture(qtbot, tmp_path, main_window):
+    win = main_window("two-two-two", show=False)
     win.labels.setCurrentText("Delta δ")  # the toolbar, as a user picks it
     win.digits.setValue(5)
     win.set_theme("dark")

@@ -13,7 +13,6 @@ from nnviz.core.engine import Engine
 from nnviz.core.netfile import load, preset_names
 from nnviz.export_cli import run_export
 from nnviz.gui.lecture import LectureView
-from nnviz.gui.main_window import MainWindow
 from nnviz.gui.session import Session
 from nnviz.render.trace_pages import export_trace
 
@@ -53,14 +52,8 @@ def widget_image(widget) -> QImage:
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
 @pytest.mark.parametrize("preset", PRESETS)
-def test_window_equals_nnviz_export(qtbot, tmp_path, preset, theme):
-    spec, base = load(preset)
-    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(Session(spec, base, preset), settings)
-    qtbot.addWidget(win)
-    win.resize(1100, 700)
-    win.show()
-    qtbot.waitExposed(win)
+def test_window_equals_nnviz_export(qtbot, tmp_path, main_window, preset, theme):
+    win = main_window(preset, size=(1100, 700))
     win.set_theme(theme)
     win.canvas.setFocus()
     shots = _walk(qtbot, win.canvas, win.session)
@@ -103,15 +96,9 @@ def test_lecture_mode_equals_the_export_of_its_view(qtbot, tmp_path, preset, the
         assert _same(image, exported), f"{preset} {theme} {phase}: lecture and export differ"
 
 
-def test_a_difference_is_noticed(qtbot, tmp_path):
+def test_a_difference_is_noticed(qtbot, tmp_path, main_window):
     """The comparison can fail: a different view gives a different image."""
-    spec, base = load("regression")
-    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(Session(spec, base, "regression"), settings)
-    qtbot.addWidget(win)
-    win.resize(1100, 700)
-    win.show()
-    qtbot.waitExposed(win)
+    win = main_window("regression", size=(1100, 700))
     win.canvas.setFocus()
     shots = _walk(qtbot, win.canvas, win.session)
     w, h = win.canvas.width(), win.canvas.height()
