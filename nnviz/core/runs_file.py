@@ -4,9 +4,9 @@ runs are made again (``RunReplay``, a slice at a time, or ``replay_runs`` at onc
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
+from nnviz.core.csv_data import rebase_data
 from nnviz.core.runs import Run, RunTree
 from nnviz.core.session_file import RunData, SessionData
 from nnviz.core.spec import NetworkSpec
@@ -126,18 +126,15 @@ def session_data(
 def _portable(
     run: Run, base_dir: Path | None, folder: Path | None, embed: bool | None
 ) -> NetworkSpec:
-    """The run's settings with its CSV data named from ``folder``, or embedded."""
+    """The run's settings with its CSV data named from ``folder`` (relative when it lies in
+    that folder, see csv_data.rebase_data), or embedded."""
     data = run.spec.data
     if "csv" not in data or folder is None and not embed:
         return run.spec
-    source = Path(data["csv"])
-    if not source.is_absolute():
-        source = (base_dir or Path.cwd()) / source
-    source = Path(os.path.abspath(source))
-    if embed is not True and folder is not None:
-        rel = os.path.relpath(source, os.path.abspath(folder))
-        if embed is False or not rel.startswith(".."):
-            return run.spec.with_changes(data={**data, "csv": Path(rel).as_posix()})
+    if not embed and folder is not None:
+        rebased = rebase_data(data, base_dir, folder)
+        if embed is False or not Path(rebased["csv"]).is_absolute():
+            return run.spec.with_changes(data=rebased)
     return run.spec.with_changes(data=inline_data(run.engine.dataset))
 
 
