@@ -271,3 +271,22 @@ def test_sdist_holds_what_its_test_suite_and_bundle_need(tmp_path):
             if p.is_file() and not p.name.endswith(".pyc")
         }
     assert wanted <= names, sorted(wanted - names)
+
+
+def test_ci_runs_the_readme_test_command_as_written():
+    """The README's second set-up command is what CI runs, word for word, and it installs the
+    CPU build of PyTorch from PyTorch's own index before nnviz (a plain requirement would pull
+    the multi-GB CUDA build on Linux)."""
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    setup = readme[readme.index("## Set-up") : readme.index("## Install")]
+    blocks = [b.split("\n", 2)[2].split("```")[0].strip() for b in setup.split("```bash")[1:]]
+    install, test = blocks
+    assert install.endswith("&& nnviz") and test.endswith("&& python -m pytest")
+    for command in (install, test):
+        assert "python3 -m venv .venv && . .venv/bin/activate" in command
+        cpu = "pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu && "
+        assert cpu in command
+        assert command.index(cpu) < command.index("pip install -e")
+    ci = (root / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert test in ci
