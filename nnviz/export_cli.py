@@ -14,6 +14,7 @@ from nnviz.core.errors import NnvizError
 from nnviz.core.limits import EXPORT_MAX_SIDE, EXPORT_MAX_STEPS
 from nnviz.core.numfmt import DEFAULT_DIGITS, MAX_DIGITS, MIN_DIGITS
 from nnviz.core.output import open_output
+from nnviz.render.handout import default_page
 
 FORMATS = ("png", "svg", "pdf", "gif", "webp", "apng")
 THEME_NAMES = ("light", "dark", "lecture-light", "lecture-dark")
@@ -52,7 +53,11 @@ def parser() -> argparse.ArgumentParser:
         help=f"significant figures of the numbers shown (default {DEFAULT_DIGITS})",
     )
     p.add_argument("--grid", help="PDF: phases per page as COLSxROWS (default 1x1)")
-    p.add_argument("--page", choices=("a4", "letter"), help="PDF: paper size (default a4)")
+    p.add_argument(
+        "--page",
+        choices=("a4", "letter"),
+        help="PDF: paper size (default: the locale's, A4 where it is not Letter)",
+    )
     p.add_argument(
         "--orientation",
         choices=("auto", "portrait", "landscape"),
@@ -145,7 +150,7 @@ def _check_export_size(engine, ns: argparse.Namespace, width: int, height: int, 
 
 APPLIES_TO = {
     "--grid": ("grid", ("pdf",), "1x1"),
-    "--page": ("page", ("pdf",), "a4"),
+    "--page": ("page", ("pdf",), default_page),
     "--orientation": ("orientation", ("pdf",), "auto"),
     "--frame-ms": ("frame_ms", ("gif", "webp", "apng"), 800),
     "--transparent": ("transparent", ("png", "svg"), False),
@@ -164,7 +169,7 @@ def _check_applies(ns: argparse.Namespace) -> None:
             used = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
             raise NnvizError(f"{option} applies to {used} only, not to --format {ns.format}")
         if value is None:
-            setattr(ns, name, default)
+            setattr(ns, name, default() if callable(default) else default)
 
 
 def check_out_folder(out: Path) -> None:

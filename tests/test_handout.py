@@ -6,7 +6,7 @@ import re
 import pytest
 
 from nnviz.cli import main
-from nnviz.render.handout import CAPTION, GAP, MARGIN, caption_for, layout
+from nnviz.render.handout import CAPTION, GAP, MARGIN, caption_for, default_page, layout
 
 A4, LETTER = (595.0, 842.0), (612.0, 792.0)
 
@@ -76,9 +76,17 @@ def test_captions_name_step_and_phase():
     assert caption_for("step003-06-update") == "step 3 · weight update"
 
 
-def test_export_pdf_pages_sizes_and_captions(tmp_path):
+def _locale(monkeypatch, **env):
+    for var in ("LC_ALL", "LC_PAPER", "LANG"):
+        monkeypatch.delenv(var, raising=False)
+    for var, value in env.items():
+        monkeypatch.setenv(var, value)
+
+
+def test_export_pdf_pages_sizes_and_captions(tmp_path, monkeypatch):
     import pypdf
 
+    _locale(monkeypatch, LANG="de_DE.UTF-8")
     out = tmp_path / "a"
     assert main(["export", "two-two-two", "--format", "pdf", "--grid", "2x2", "--size",
                  "960x540", "--out", str(out)]) == 0  # fmt: skip
@@ -109,3 +117,30 @@ def test_bad_page_or_orientation_is_refused(tmp_path, capsys):
         assert exc.value.code == 2
         err = capsys.readouterr().err
         assert len(err.strip().splitlines()) == 1 and "invalid choice" in err
+
+
+@pytest.mark.parametrize(
+    ("env", "page"),
+    [
+        ({}, "a4"),
+        ({"LANG": "en_US.UTF-8"}, "letter"),
+        ({"LANG": "en_GB.UTF-8"}, "a4"),
+        ({"LANG": "fr_CA.UTF-8"}, "letter"),
+        ({"LANG": "de_DE.UTF-8", "LC_PAPER": "es_MX.UTF-8"}, "letter"),
+        ({"LC_PAPER": "en_US.UTF-8", "LC_ALL": "de_DE.UTF-8"}, "a4"),
+        ({"LANG": "C.UTF-8"}, "a4"),
+        ({"LANG": "POSIX"}, "a4"),
+    ],
+)
+def test_default_page_follows_the_paper_locale(env, page):
+    assert default_page(env) == page
+
+
+def test_export_takes_the_locales_paper_unless_told(tmp_path, monkeypatch):
+    _locale(monkeypatch, LANG="en_US.UTF-8")
+    assert main(["export", "xor", "--format", "pdf", "--phases", "update", "--size", "960x540",
+                 "--orientation", "landscape", "--out", str(tmp_path / "us")]) == 0  # fmt: skip
+    assert _media_boxes(tmp_path / "us" / "trace.pdf") == [(792.0, 612.0)]
+    assert main(["export", "xor", "--format", "pdf", "--phases", "update", "--size", "960x540",
+                 "--page", "a4", "--out", str(tmp_path / "a4")]) == 0  # fmt: skip
+    assert _media_boxes(tmp_path / "a4" / "trace.pdf") == [(842.0, 595.0)]

@@ -7,18 +7,38 @@ each; the page number sits in the bottom margin.
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from nnviz.core.phases import parse_phase
 
 PAGES_PT = {"a4": (595.0, 842.0), "letter": (612.0, 792.0)}
 """Portrait width, height in points (A4 rounded to whole points, as PDF viewers report it)."""
+LETTER_TERRITORIES = frozenset(
+    {"US", "CA", "MX", "PH", "CL", "CO", "VE", "GT", "CR", "PA", "PR", "SV", "NI", "DO"}
+)
+"""Where Letter paper is the norm (as glibc's LC_PAPER data has it); A4 everywhere else."""
 ORIENTATIONS = ("auto", "portrait", "landscape")
 MARGIN = 36.0  # half an inch: outside what office and home printers cannot reach
 GAP = 12.0  # between cells
 CAPTION = 14.0  # the caption line under a frame
 CAPTION_PT = 9.0  # its font size
+
+
+def default_page(env: Mapping[str, str] | None = None) -> str:
+    """The paper of the user's locale: "letter" where the paper locale (LC_ALL, LC_PAPER or
+    LANG, in the order POSIX gives them precedence) names a Letter country, else "a4"."""
+    env = os.environ if env is None else env
+    for var in ("LC_ALL", "LC_PAPER", "LANG"):
+        value = env.get(var, "")
+        if value:
+            territory = re.match(r"^[A-Za-z]+_([A-Za-z]{2})", value)
+            return (
+                "letter" if territory and territory.group(1).upper() in LETTER_TERRITORIES else "a4"
+            )
+    return "a4"
 
 
 @dataclass(frozen=True)
