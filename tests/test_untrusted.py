@@ -226,8 +226,9 @@ def test_engine_estimate_covers_what_a_step_really_uses():
 
 
 def test_replay_bomb_from_the_command_line_paints_at_once(tmp_path):
-    """`nnviz bomb.nnviz`: the window paints while the replay runs (measured: 1.8 s from
-    launch here, of which 1.6 s is start-up); bounded generously for a busy machine."""
+    """`nnviz bomb.nnviz`: the window paints while the replay of ten million steps runs, about
+    as soon as it paints for a preset (measured: 1.8 s from launch here, of which 1.6 s is
+    start-up). Compared with a plain start-up timed the same way, so a busy machine slows both."""
     bomb = tmp_path / "bomb.nnviz"
     bomb.write_text(
         '{"nnviz_session":1,"network":{"layers":[2,2,1],"activations":"sigmoid"},'
@@ -241,17 +242,23 @@ def test_replay_bomb_from_the_command_line_paints_at_once(tmp_path):
         "QT_QPA_PLATFORM": "offscreen",
         "PYTHONPATH": str(ROOT),
     }
-    start = time.perf_counter()
-    res = subprocess.run(
-        [sys.executable, "-m", "nnviz", str(bomb)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (6 * 2**30, 6 * 2**30)),
-    )
-    assert "nnviz: painted" in res.stdout, res.stderr
-    assert time.perf_counter() - start < 10
+
+    def launch(arg: str) -> float:
+        start = time.perf_counter()
+        res = subprocess.run(
+            [sys.executable, "-m", "nnviz", arg],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env,
+            preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (6 * 2**30, 6 * 2**30)),
+        )
+        assert "nnviz: painted" in res.stdout, res.stderr
+        return time.perf_counter() - start
+
+    plain = launch("xor")
+    bombed = launch(str(bomb))
+    assert bombed < 2 * plain + 3, (bombed, plain)
 
 
 def test_window_refuses_work_beyond_the_budget_with_a_dialog(qtbot, tmp_path):
