@@ -182,3 +182,17 @@ def test_type_grows_with_the_window_and_the_caption_is_shown_once(qtbot, present
     assert presenter.timer_label.font().pixelSize() > big
     assert not presenter.current.scene.show_caption  # the caption is the label's, once
     assert presenter.session.caption().html in presenter.caption.text()
+
+
+def test_leaving_the_notes_box_by_the_lecture_view_and_closing_by_the_window(
+    qtbot, lecture, presenter
+):
+    qtbot.keyClick(lecture, Qt.Key.Key_N)
+    qtbot.waitUntil(presenter.notes.hasFocus)
+    assert presenter.editing_notes
+    lecture.activateWindow()  # the lecturer went back to the lecture view
+    qtbot.waitUntil(lambda: not presenter.editing_notes)
+    assert presenter.windowHandle().flags() & Qt.WindowType.WindowDoesNotAcceptFocus
+    presenter.close()  # its window's close button
+    qtbot.keyClick(lecture, Qt.Key.Key_P)  # P opens a new one, not "closes" the old
+    assert lecture.presenter is not presenter and lecture.presenter.isVisible()

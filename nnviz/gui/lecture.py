@@ -311,7 +311,9 @@ class LectureView(LectureKeysMixin, QWidget):
         self.closed.emit()
 
     def presenter_open(self) -> bool:
-        return self.presenter is not None and shiboken6.isValid(self.presenter)
+        """Whether the presenter view is shown (closed by its window's button, it is gone)."""
+        pv = self.presenter
+        return pv is not None and shiboken6.isValid(pv) and pv.isVisible()
 
     def toggle_presenter(self) -> None:
         """Open the presenter view on another screen than this one, or close it. It never takes

@@ -266,14 +266,19 @@ class PresenterView(QWidget):
 
     def end_notes(self) -> None:
         """Esc in the notes box: the keys go back to the lecture view."""
-        self.editing_notes = False
+        self._stop_typing()
         self.notes.clearFocus()
-        handle = self.windowHandle()
-        if handle is not None:
-            handle.setFlag(Qt.WindowType.WindowDoesNotAcceptFocus, True)
         if self._lecture() is not None:
             self.lecture.activateWindow()
             self.lecture.setFocus()
+
+    def _stop_typing(self) -> None:
+        """Not typing any more (Esc, or the lecturer went back to the lecture view): the
+        presenter refuses the focus again."""
+        self.editing_notes = False
+        handle = self.windowHandle()
+        if handle is not None:
+            handle.setFlag(Qt.WindowType.WindowDoesNotAcceptFocus, True)
 
     def event(self, event: QEvent) -> bool:
         """Activated by the window system (a click, a platform that activates what it shows)
@@ -291,6 +296,8 @@ class PresenterView(QWidget):
             elif event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Escape:
                 self.end_notes()
                 return True
+            elif event.type() == QEvent.Type.FocusOut and self.editing_notes:
+                self._stop_typing()
         return super().eventFilter(watched, event)
 
     # ----- keys: all of them to the lecture view --------------------------------------------
