@@ -36,7 +36,11 @@ def _rss_mib() -> float:
         return int(f.read().split()[1]) * resource.getpagesize() / 2**20
 
 
-def test_fifty_lecture_and_presenter_cycles_leave_nothing(qtbot, main_window):
+def test_fifty_lecture_and_presenter_cycles_leave_nothing(qtbot, main_window, monkeypatch):
+    from PySide6.QtCore import QRect
+
+    # a second screen for the presenter view (with one, it is refused)
+    monkeypatch.setattr("nnviz.gui.presenter.second_screen", lambda v: QRect(0, 0, 1000, 700))
     win = main_window("xor", size=None)
     win.session.next_step()
     _settle()

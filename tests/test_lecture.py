@@ -193,7 +193,11 @@ def test_animation_is_off_in_tests(lecture):
     assert not lecture.animate
 
 
-def test_presenter_view_follows_and_previews_next(qtbot, lecture):
+def test_presenter_view_follows_and_previews_next(qtbot, lecture, monkeypatch):
+    from PySide6.QtCore import QRect
+
+    # a second screen for the presenter view (with one, it is refused)
+    monkeypatch.setattr("nnviz.gui.presenter.second_screen", lambda v: QRect(0, 0, 1000, 700))
     key(qtbot, lecture, Qt.Key.Key_P)
     pv = lecture.presenter
     assert pv.isVisible()  # closed (and deleted) with the lecture view below

@@ -22,6 +22,8 @@ MAX_SESSION_STEPS = SESSION_MAX_STEPS
 """Steps of all the runs of a session file together."""
 MAX_RUNS = 64
 RUN_KINDS = ("start", "edit", "settings", "restart", "reshape")
+MAX_NOTES = 10_000
+MAX_NOTE_CHARS = 20_000
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,8 @@ class SessionData:
     view: dict = field(default_factory=dict)
     runs: list[RunData] = field(default_factory=list)
     current: int = 1
+    notes: dict[tuple[int, int, int], str] = field(default_factory=dict)
+    """The lecturer's notes: (run id, step, phase) → text."""
 
     def all_runs(self) -> list[RunData]:
         """The runs to replay, parents first; a format-1 file's edits become edit runs."""
@@ -117,7 +121,18 @@ def to_json(data: SessionData) -> dict:
         "current": data.current_run(),
         "position": {"step": data.step, "phase": data.phase},
         "view": data.view,
+        "notes": _notes_json(data.notes, runs),
     }
+
+
+def _notes_json(notes: dict[tuple[int, int, int], str], runs: list[RunData]) -> list[dict]:
+    """The notes of the runs written (and of their steps), in order."""
+    steps = {r.id: r.n_steps for r in runs}
+    return [
+        {"run": run, "step": step, "phase": phase, "text": text}
+        for (run, step, phase), text in sorted(notes.items())
+        if run in steps and 0 <= step <= steps[run] and text.strip()
+    ]
 
 
 def save(data: SessionData, path: Path) -> None:
@@ -245,8 +260,31 @@ def _from_json_2(obj: dict, where: str) -> SessionData:
     phase = _int(pos, "phase", -1, 2 * len(shown.spec.layers) - 1, where)
     first = next(iter(runs.values()))
     return SessionData(
-        first.spec, first.n_steps, step, phase, [], _view(obj, where), list(runs.values()), current
-    )
+        first.spec, first.n_steps, step, phase, [], _view(obj, where), list(runs.values()), current,
+        _notes(obj, runs, where),
+    )  # fmt: skip
+
+
+def _notes(obj: dict, runs: dict[int, RunData], where: str) -> dict[tuple[int, int, int], str]:
+    """The "notes" entry (files written before it have none)."""
+    raw = obj.get("notes", [])
+    if not isinstance(raw, list) or len(raw) > MAX_NOTES:
+        raise SpecError(f'"notes" must be a list of at most {MAX_NOTES:,} notes', where)
+    notes = {}
+    for k, n in enumerate(raw):
+        w = f"{where}: notes[{k}]"
+        if not isinstance(n, dict):
+            raise SpecError("must be an object", w)
+        run = _int(n, "run", 1, 10**9, w)
+        if run not in runs:
+            raise SpecError(f"names no run ({run})", w)
+        step = _int(n, "step", 0, runs[run].n_steps, w)
+        phase = _int(n, "phase", -1, 2 * len(runs[run].spec.layers) - 1, w)
+        text = n.get("text")
+        if not isinstance(text, str) or len(text) > MAX_NOTE_CHARS:
+            raise SpecError(f'"text" must be text of at most {MAX_NOTE_CHARS:,} characters', w)
+        notes[(run, step, phase)] = text
+    return notes
 
 
 def load(path: Path) -> SessionData:

@@ -11,6 +11,7 @@ from PySide6.QtCore import QEasingCurve, QPointF, QRectF, QSettings, Qt, QVarian
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QFontMetricsF,
     QImage,
     QKeyEvent,
     QMouseEvent,
@@ -20,41 +21,23 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QWidget
 
+from nnviz.gui import keymap
 from nnviz.gui.canvas import scene_for
 from nnviz.gui.inspector import inspector_lines
+from nnviz.gui.lecture_keys import PEN_COLOURS, LectureKeysMixin
 from nnviz.gui.session import Session
 from nnviz.render.renderer import NetworkRenderer, RenderInfo
 from nnviz.render.view import ViewState, clamp_scale
 
-NEXT_KEYS = {Qt.Key.Key_Right, Qt.Key.Key_Down, Qt.Key.Key_PageDown, Qt.Key.Key_Space, Qt.Key.Key_J}
-PREV_KEYS = {Qt.Key.Key_Left, Qt.Key.Key_Up, Qt.Key.Key_PageUp, Qt.Key.Key_K}
-PEN_COLOURS = ("#e4007c", "#0072b2", "#009e73", "#d55e00")
-PEN_KEYS = (Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_3, Qt.Key.Key_4)
 HELP_BACKGROUND = "#15171a"
 
-HELP = [
-    ("→ ↓ PgDn Space J", "next phase"),
-    ("← ↑ PgUp K", "previous phase"),
-    ("Home / End", "first / last phase of the step"),
-    ("number, then Enter", "go to that step (trains ahead if needed; Esc stops)"),
-    ("B or .", "blackout"),
-    ("W", "whiteout"),
-    ("C", "pen on/off (1–4 colours, Delete clears this phase)"),
-    ("L", "laser pointer"),
-    ("Z or double-click", "zoom into a neuron's neighbourhood (numbers grow too) and back"),
-    ("F", "show/hide the formulas panel"),
-    ("Ctrl+= / Ctrl+-", "larger / smaller type"),
-    ("Ctrl+0", "type back to its normal size"),
-    ("D", "dark / light projection theme"),
-    ("A", "reveal animation on/off"),
-    ("P", "presenter view (on the second screen when there is one)"),
-    ("?", "this help"),
-    ("Esc, F5 or Shift+F5", "leave lecture mode"),
-]
+
+__all__ = ["HELP_BACKGROUND", "PEN_COLOURS", "LectureView"]
 
 
-class LectureView(QWidget):
-    """A full-screen view of the session; every key goes through the session's API."""
+class LectureView(LectureKeysMixin, QWidget):
+    """A full-screen view of the session; every key goes through the key map
+    (:mod:`nnviz.gui.keymap`, dispatched by :class:`LectureKeysMixin`) and the session's API."""
 
     closed = Signal()
 
@@ -83,6 +66,7 @@ class LectureView(QWidget):
         )
         self.blackout: str | None = None  # None, "black" or "white"
         self.help_shown = False
+        self.help_drawn: list[tuple[str, str, QRectF, bool]] = []
         self.pen_on = False
         self.pen_colour = PEN_COLOURS[0]
         self.laser_on = False
@@ -90,6 +74,8 @@ class LectureView(QWidget):
         self.formulas_shown = bool(settings.value("lecture/formulas", False, type=bool))
         self.zoomed = False
         self.typed = ""
+        self.message = ""  # a line on the badge until the next key (why a key did nothing)
+        self.last_key = 0
         self.ahead = None  # a TrainAhead while training to a typed step
         self.presenter = None
         self.strokes: dict[tuple[int, int], list[tuple[str, list[tuple[float, float]]]]] = {}
@@ -200,6 +186,8 @@ class LectureView(QWidget):
         if self.ahead is not None and self.ahead.active:
             share = self.ahead.done / max(self.ahead.total, 1)
             status.append(f"training to step {self.ahead.target:,}… {share:.0%}")
+        if self.message:
+            status.append(self.message)
         if status:
             self._badge(p, rect, "  ·  ".join(status))
         if self.help_shown:
@@ -229,27 +217,33 @@ class LectureView(QWidget):
         return f
 
     def _badge(self, p: QPainter, rect: QRectF, text: str) -> None:
-        p.setFont(self._font(rect, 0.8))
-        box = QRectF(
-            rect.right() - rect.width() * 0.3,
-            rect.top() + 8,
-            rect.width() * 0.3 - 8,
-            rect.height() * 0.05,
-        )
+        font = self._font(rect, 0.8)
+        p.setFont(font)
+        width = min(max(rect.width() * 0.3, QFontMetricsF(font).horizontalAdvance(text) + 32),
+                    rect.width() - 16)  # fmt: skip
+        box = QRectF(rect.right() - width - 8, rect.top() + 8, width, rect.height() * 0.05)
         p.fillRect(box, QColor(0, 0, 0, 150))
         p.setPen(QColor("#ffffff"))
         p.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
 
     def _help(self, p: QPainter, rect: QRectF) -> None:
         p.fillRect(rect, QColor(HELP_BACKGROUND))  # opaque: the keys read on any picture
+        rows = keymap.help_rows()
         font = self._font(rect, 0.9)
+        line = min(font.pixelSize() * 1.5, rect.height() * 0.96 / len(rows))
+        font.setPixelSize(max(min(font.pixelSize(), int(line / 1.3)), 8))  # all rows fit
         p.setFont(font)
         p.setPen(QColor("#ffffff"))
-        line = font.pixelSize() * 1.5
-        top = rect.center().y() - line * len(HELP) / 2
+        top = rect.center().y() - line * len(rows) / 2
         mid = rect.center().x()
-        for n, (keys, what) in enumerate(HELP):
+        metrics = QFontMetricsF(font)
+        self.help_drawn = []  # (keys, what, their box, whether both fit): what the tests read
+        for n, (keys, what) in enumerate(rows):
             y = top + n * line
+            fits = max(metrics.horizontalAdvance(keys), metrics.horizontalAdvance(what)) <= (
+                rect.width() / 2 - 20
+            )
+            self.help_drawn.append((keys, what, QRectF(rect.left(), y, rect.width(), line), fits))
             p.drawText(
                 QRectF(rect.left(), y, mid - rect.left() - 20, line),
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
@@ -261,90 +255,18 @@ class LectureView(QWidget):
                 what,
             )
 
-    # ----- keys -----------------------------------------------------------------------------------
+    # ----- keys (what they do: lecture_keys.py, which keys: keymap.py) ---------------------
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        key, mods, text = event.key(), event.modifiers(), event.text()
-        s = self.session
-        ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
-        if ctrl and key in (Qt.Key.Key_Equal, Qt.Key.Key_Plus):
-            self.set_scale(self.scale * 1.1)
-        elif ctrl and key == Qt.Key.Key_Minus:
-            self.set_scale(self.scale / 1.1)
-        elif ctrl and key == Qt.Key.Key_0:
-            self.set_scale(1.0)
-        elif self.help_shown and key != Qt.Key.Key_F5:
-            self.help_shown = False  # any key closes the help
-        elif self.ahead is not None and self.ahead.active and key == Qt.Key.Key_Escape:
-            self.ahead.stop()  # Esc stops training ahead (the steps trained so far stay)
-        elif self.pen_on and key in PEN_KEYS:  # with the pen on, 1-4 are its colours
-            self.pen_colour = PEN_COLOURS[PEN_KEYS.index(key)]
-            self.typed = ""
-        elif self.blackout and (
-            key in (Qt.Key.Key_B, Qt.Key.Key_Period, Qt.Key.Key_W)
-            or key in NEXT_KEYS | PREV_KEYS
-            or key == Qt.Key.Key_Escape
-        ):
-            self.blackout = None  # the next key brings the picture back, as in slide software
-        elif text.isdigit():
-            self.typed += text
-        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.typed:
-            target, self.typed = int(self.typed), ""
-            if target > s.n_steps:
-                self.train_ahead(target)
-            else:
-                s.goto_step(target, 0)
-        elif key in (Qt.Key.Key_Escape, Qt.Key.Key_F5):
-            self.leave()
-            return
-        elif key in NEXT_KEYS:
-            if self._fading is not None:  # pressing next during a reveal finishes it at once
-                self.skip_animation()
-            s.next_phase()
-        elif key in PREV_KEYS:
-            s.prev_phase()
-        elif key == Qt.Key.Key_Home:
-            s.first_phase()
-        elif key == Qt.Key.Key_End:
-            s.last_phase()
-        elif key in (Qt.Key.Key_B, Qt.Key.Key_Period):
-            self.blackout = "black"
-        elif key == Qt.Key.Key_W:
-            self.blackout = "white"
-        elif text == "?" or key == Qt.Key.Key_Question:
-            self.help_shown = True
-        elif key == Qt.Key.Key_C:
-            self.pen_on = not self.pen_on
-            self.setCursor(
-                Qt.CursorShape.CrossCursor if self.pen_on else Qt.CursorShape.ArrowCursor
-            )
-        elif key == Qt.Key.Key_Delete:
-            self.strokes.pop(self.phase_key(), None)
-        elif key == Qt.Key.Key_L:
-            self.laser_on = not self.laser_on
-            self.setCursor(
-                Qt.CursorShape.BlankCursor if self.laser_on else Qt.CursorShape.ArrowCursor
-            )
-        elif key == Qt.Key.Key_Z:
-            self.toggle_zoom()
-        elif key == Qt.Key.Key_F:
-            self.formulas_shown = not self.formulas_shown
-            self.settings.setValue("lecture/formulas", self.formulas_shown)
-        elif key == Qt.Key.Key_P:
-            self.toggle_presenter()
-        elif key == Qt.Key.Key_A:
-            self.animate = not self.animate
-            self.skip_animation()
-            self.settings.setValue("lecture/animate", self.animate)
-        elif key == Qt.Key.Key_D:
-            dark = self.options.theme != "lecture-dark"
-            self.options.theme = "lecture-dark" if dark else "lecture-light"
-            self.settings.setValue("lecture/theme", self.options.theme)
-        else:
+        if not self.handle_key(event):
             super().keyPressEvent(event)
-            return
-        if not text.isdigit() and key not in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.typed = ""
-        self.update()
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002 (Qt names)
+        """Tab and Shift+Tab select neurons (key map), not widgets."""
+        return False
+
+    def current_notes(self) -> str:
+        """The lecturer's notes for the phase shown (what the presenter view shows)."""
+        return self.session.note()
 
     def train_ahead(self, target: int) -> None:
         """Go to ``target`` past the last recorded step: train there in slices with a progress
@@ -388,26 +310,27 @@ class LectureView(QWidget):
         self.deleteLater()
         self.closed.emit()
 
+    def presenter_open(self) -> bool:
+        """Whether the presenter view is shown (closed by its window's button, it is gone)."""
+        pv = self.presenter
+        return pv is not None and shiboken6.isValid(pv) and pv.isVisible()
+
     def toggle_presenter(self) -> None:
-        """Open the presenter view on another screen than this one (or close it)."""
-        from PySide6.QtGui import QGuiApplication
+        """Open the presenter view on another screen than this one, or close it. It never takes
+        the keys nor comes up over this view; with one screen it is refused (on the badge)."""
+        from nnviz.gui import presenter as presenter_module
 
-        from nnviz.gui.presenter import PresenterView
-
-        if self.presenter is not None and shiboken6.isValid(self.presenter):
-            if self.presenter.isVisible():
-                self.presenter.close()
-                self.presenter = None
-                return
+        if self.presenter_open():
             self.presenter.close()
-        self.presenter = PresenterView(self.session)
-        others = [sc for sc in QGuiApplication.screens() if sc is not self.screen()]
-        if others:
-            self.presenter.setGeometry(others[0].availableGeometry())
-            self.presenter.showMaximized()
-        else:
-            self.presenter.resize(1000, 700)
-            self.presenter.show()
+            self.presenter = None
+            return
+        where = presenter_module.second_screen(self)
+        if where is None:
+            self.message = "presenter view: needs a second screen"
+            return
+        self.presenter = presenter_module.PresenterView(self.session, lecture=self)
+        self.presenter.setGeometry(where)
+        self.presenter.show()
 
     # ----- zoom -------------------------------------------------------------------------------
     def toggle_zoom(self, around: QPointF | None = None) -> None:

@@ -50,6 +50,7 @@ class ReplayMixin:
         )
         check_memory(need, f"replaying {replay.total:,} steps", where)
         self._install(replay.tree, base_dir, source, allow)
+        self.notes = dict(data.notes)
         self._replay = ReplayState(data, replay)
         if background:
             self._replay_timer.start(0)

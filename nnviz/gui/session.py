@@ -26,6 +26,7 @@ from nnviz.core.threads import view_threads
 from nnviz.core.trace import StepTrace
 from nnviz.gui.pacing import PLAY_SLICE_S, Pacer
 from nnviz.gui.replay import ReplayMixin, ReplayState
+from nnviz.gui.session_notes import NotesMixin
 from nnviz.gui.session_runs import RunsMixin
 
 SPEEDS = {"1 step/s": 1, "10 steps/s": 10, "100 steps/s": 100, "as fast as possible": 0}
@@ -47,7 +48,7 @@ class Selection:
         return ("edge", self.layer, self.row, self.col)
 
 
-class Session(QObject, RunsMixin, ReplayMixin):
+class Session(QObject, RunsMixin, ReplayMixin, NotesMixin):
     """What the window shows. ``step`` is the shown step (0 = none yet), ``phase`` its phase."""
 
     changed = Signal()  # anything on screen changed (step, phase, selection, values)
@@ -122,6 +123,7 @@ class Session(QObject, RunsMixin, ReplayMixin):
         self.sample = 0
         self.dirty = False
         self.compared = set()
+        self.notes = {}
         self._shown_run_changed()
         self.opened.emit()
         for note in self.engine.notes:
@@ -423,9 +425,11 @@ class Session(QObject, RunsMixin, ReplayMixin):
     ) -> SessionData:
         """What a session file (going into ``folder``) holds: every run, the run and position
         shown, the view; CSV data named from that folder, or embedded (see runs.session_data)."""
-        return session_data(
+        data = session_data(
             self.runs, self.step, self.phase, view or {}, folder=folder, embed=embed
         )
+        data.notes = dict(self.notes)
+        return data
 
 
 def _finite(x: float) -> bool:

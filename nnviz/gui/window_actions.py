@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 
 from nnviz.core.netfile import preset_names
 from nnviz.core.numfmt import MAX_DIGITS, MIN_DIGITS
+from nnviz.gui.keymap import WINDOW_LECTURE_KEYS
 from nnviz.gui.session import SPEEDS
 from nnviz.render.view import LABEL_CHOICES
 
@@ -117,7 +118,7 @@ class ActionsMixin:
         self.act_lecture = self._action(
             "Lecture mode",
             self.toggle_lecture,
-            ("F5", "Shift+F5"),  # Shift+F5: what some presentation clickers send
+            WINDOW_LECTURE_KEYS,  # F5, and Shift+F5: what some presentation clickers send
             "Full screen, projection theme, slide-deck keys (Esc leaves)",
         )
         self.act_reset_layout = self._action(
