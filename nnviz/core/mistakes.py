@@ -8,6 +8,7 @@ autograd: the mistaken numbers are written out the way a hand calculation would 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,7 +39,7 @@ MISTAKES: dict[str, Mistake] = {
             "updated-weights",
             "Hidden δ with already-updated weights",
             "The hidden δ is propagated back through the next layer's weights after their update "
-            "(W_new ᵀ δ) instead of the weights the forward pass used.",
+            "(W_newᵀ δ) instead of the weights the forward pass used.",
             ("delta", "grad", "update", "weights", "loss_after"),
         ),
         Mistake(
@@ -102,11 +103,17 @@ class Outcome:
 
 def applies(key: str, trace: StepTrace) -> str | None:
     """None when the mistake can be made on this step, else why not (one line)."""
+    return why_not(key, [lay.activation_name for lay in trace.layers])
+
+
+def why_not(key: str, activations: Sequence[str]) -> str | None:
+    """None when the mistake can be made on a network with these activations (one per weight
+    layer), else why not (one line)."""
     if key not in MISTAKES:
-        return f"unknown mistake {key!r}"
-    if key == "softmax-twice" and trace.layers[-1].activation_name != "softmax":
+        return f"unknown mistake {key!r} (known: {', '.join(MISTAKES)})"
+    if key == "softmax-twice" and activations[-1] != "softmax":
         return "applying softmax twice needs a softmax output layer (e.g. the gaussians3 preset)"
-    if key == "updated-weights" and len(trace.layers) < 2:
+    if key == "updated-weights" and len(activations) < 2:
         return "a network without hidden layers has no hidden δ"
     return None
 
