@@ -12,7 +12,8 @@ from __future__ import annotations
 import weakref
 
 from nnviz.core import mistakes
-from nnviz.core.mathtext import Rich, cat, line, span
+from nnviz.core.formulas import Stage
+from nnviz.core.mathtext import Rich, cat, line, num, span, sym
 from nnviz.core.numfmt import fmt
 from nnviz.core.spec import NetworkSpec
 from nnviz.core.trace import StepTrace
@@ -110,4 +111,83 @@ def loss_lines(st: SceneState, disp: Display) -> list[str]:
         wrong = mistakes.wrong_text(right, mistaken, d)
         if wrong:
             lines.append(wrong)
+    return lines
+
+
+# ----- the inspector: right and mistaken side by side -------------------------------------------
+def _compare(what: object, right: float, wrong: float, digits: int) -> Rich:
+    """ "δ: right 0.00877 / with the mistake 0.00729, parts at digit 1"."""
+    k = mistakes.parting_digit(right, wrong)
+    if k is None:
+        return line(what, ": the same with the mistake, ", num(right, digits), kind="item")
+    d = max(digits, k)
+    return line(
+        what,
+        ": right ",
+        num(right, d),
+        " / with the mistake ",
+        span(num(wrong, d), "d"),
+        f", parts at digit {k}",
+        kind="item",
+    )
+
+
+def formula_lines(
+    spec: NetworkSpec,
+    trace: StepTrace | None,
+    phase: str,
+    key: str,
+    selection: tuple,
+    sample: int = 0,
+    digits: int = 4,
+) -> list[Rich]:
+    """The selected neuron's ("neuron", layer ≥ 1, i) or weight's ("edge", weight layer, row,
+    col) numbers that the mistake changes, right and mistaken, as far as ``phase`` has
+    computed them; with the mistake's name and explanation first."""
+    m = mistakes.MISTAKES.get(key)
+    if m is None or trace is None or phase not in trace.phases:
+        return []
+    head = line(span(f"{MARK} ", "d"), f"With the mistake: {m.title}", kind="title")
+    why = mistakes.applies(key, trace)
+    if why:
+        return [head, line(why, kind="muted")]
+    out = outcome_for(spec, trace, key)
+    assert out is not None
+    lines = [head, line(m.explanation, kind="muted")]
+    stage = Stage(phase, len(trace.layers))
+    n, s = len(trace.layers), sample
+    kind = selection[0]
+    if kind == "neuron" and int(selection[1]) >= 1:
+        li, i = int(selection[1]), int(selection[2])
+        lay, got = trace.layers[li - 1], out.layers[li - 1]
+        if li == n and stage.has(f"forward-L{n}"):
+            lines.append(
+                _compare(sym("y", cls="x"), lay.activation[s, i], out.outputs[s, i], digits)
+            )
+        if stage.has(f"backward-L{li}"):
+            lines.append(_compare(sym("δ", cls="d"), lay.delta[s, i], got.delta[s, i], digits))
+    elif kind == "edge":
+        wl, row, col = int(selection[1]), int(selection[2]), int(selection[3])
+        lay, got = trace.layers[wl], out.layers[wl]
+        if stage.has(f"backward-L{wl + 1}"):
+            lines.append(
+                _compare("∂L/∂w", lay.weight_grad[row, col], got.weight_grad[row, col], digits)
+            )
+        if stage.has("update"):
+            lines.append(
+                _compare("Δw", lay.weight_update[row, col], got.weight_update[row, col], digits)
+            )
+            lines.append(
+                _compare("new w", lay.weights_after[row, col], got.weights_after[row, col], digits)
+            )
+    if stage.has("loss"):
+        lines.append(
+            _compare("this sample's L", trace.sample_losses[s], out.sample_losses[s], digits)
+        )
+    if stage.has("update"):
+        lines.append(
+            _compare("batch L after the update", out.right_loss_after, out.loss_after, digits)
+        )
+    if len(lines) == 2:
+        lines.append(line("Nothing it changes is computed yet at this phase.", kind="muted"))
     return lines
