@@ -144,7 +144,11 @@ class InspectorDock(QDockWidget):
         self.sample_box.setMinimum(1)
         self.sample_box.valueChanged.connect(lambda v: session.set_sample(v - 1))
         row.addWidget(self.sample_box)
-        row.addStretch(1)
+        self.mistake_box = MistakeChooser()  # "No mistake" or a classic one, beside the numbers
+        self.mistake_box.currentIndexChanged.connect(
+            lambda _i: self.mistake_chosen.emit(self.mistake_box.key())
+        )
+        row.addWidget(self.mistake_box, 1)
         self.check_button = QPushButton("Check gradient")
         self.check_button.setToolTip(
             "Compare autograd's gradient of the selected weight with a finite difference"
@@ -152,14 +156,6 @@ class InspectorDock(QDockWidget):
         self.check_button.clicked.connect(self.check_gradient)
         row.addWidget(self.check_button)
         layout.addLayout(row)
-        mistake_row = QHBoxLayout()
-        mistake_row.addWidget(QLabel("Mistake"))
-        self.mistake_box = MistakeChooser()
-        self.mistake_box.currentIndexChanged.connect(
-            lambda _i: self.mistake_chosen.emit(self.mistake_box.key())
-        )
-        mistake_row.addWidget(self.mistake_box, 1)
-        layout.addLayout(mistake_row)
         self.text = QTextBrowser()
         self.text.setOpenLinks(False)
         self.text.anchorClicked.connect(self._link)

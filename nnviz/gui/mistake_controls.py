@@ -21,6 +21,9 @@ class MistakeChooser(QComboBox):
             self.addItem(m.title, m.key)
             self.setItemData(self.count() - 1, m.explanation, 3)  # 3: Qt.ToolTipRole
         self.setToolTip("Show what a classic mistake would give beside the right numbers")
+        # narrow in a narrow dock: the chosen title is elided rather than widening the window
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(8)
 
     def key(self) -> str:
         return str(self.currentData() or "")
