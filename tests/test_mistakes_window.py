@@ -71,3 +71,17 @@ def test_a_mistake_this_network_cannot_make_is_explained(main_window):
     _to_phase(win, "loss")
     win.session.select(Selection("neuron", 2, 0))
     assert "needs a softmax output layer" in win.inspector.text.toPlainText()
+
+
+def test_lecture_mode_shows_the_mistake_chosen_in_the_window(main_window):
+    win = main_window("two-two-two", show=False)
+    win.set_mistake("updated-weights")
+    _to_phase(win, "update")
+    win.act_lecture.trigger()
+    try:
+        scene = win.lecture.scene()
+        assert scene.mistake is not None
+        assert f"{scene.mistake.loss_after:.9f}" == "0.291027924"
+        assert "Mistake shown" in scene.caption
+    finally:
+        win.lecture.leave()

@@ -4,6 +4,12 @@ Each mistake takes a recorded :class:`~nnviz.core.trace.StepTrace` (the right nu
 autograd) and redoes the backward pass and the update by hand with numpy, making that one mistake
 on purpose, so a learner sees where the numbers part. The trace is never changed. No Qt, no
 autograd: the mistaken numbers are written out the way a hand calculation would make them.
+
+The famous case: in the 2-2-2 worked example, propagating the hidden δ through the output
+weights *after* their update gives a total error of 0.291027924 after the first update, where
+the right update gives 0.291027774 (the loss of the same sample at the start of step 2); the two
+part at the seventh significant digit. ``Outcome.loss_after`` and ``right_loss_after`` are these
+two numbers.
 """
 
 from __future__ import annotations
