@@ -230,3 +230,15 @@ def test_parting_digit_and_the_drawn_text():
     assert mistakes.wrong_text(0.291027774, 0.291027924, 3) == "✗ 0.2910279 (digit 7)"
     assert mistakes.wrong_text(0.00877135, 0.00729446, 3) == "✗ 0.00729"
     assert mistakes.wrong_text(1.0, 1.0, 3) is None
+
+
+def test_a_trainable_shared_bias_moves_by_its_neurons_summed_shares():
+    eng, ws, bs, tr = _first_step("two-two-two", bias_trainable=True)
+    out = _outcome(eng, tr, "wrong-sign")
+    for lay, got in zip(tr.layers, out.layers, strict=True):
+        np.testing.assert_allclose(got.bias_update, -lay.bias_update, rtol=1e-12)
+        assert got.bias_update[0] == got.bias_update[1] != 0  # one shared parameter
+    # by hand: the shared bias's gradient is the sum of the layer's δ (a batch of one)
+    np.testing.assert_allclose(
+        out.layers[1].bias_update, np.full(2, 0.5 * tr.layers[1].delta[0].sum()), rtol=1e-12
+    )
