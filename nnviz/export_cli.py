@@ -12,6 +12,7 @@ from pathlib import Path
 
 from nnviz.core.errors import NnvizError
 from nnviz.core.limits import EXPORT_MAX_SIDE, EXPORT_MAX_STEPS
+from nnviz.core.mistakes import MISTAKES, why_not
 from nnviz.core.numfmt import DEFAULT_DIGITS, MAX_DIGITS, MIN_DIGITS
 from nnviz.core.output import open_output
 from nnviz.render.handout import default_page
@@ -75,6 +76,11 @@ def parser() -> argparse.ArgumentParser:
         "default: the fastest compression",
     )
     p.add_argument("--force", action="store_true", help="write into a non-empty output folder")
+    p.add_argument(
+        "--mistake",
+        choices=list(MISTAKES),
+        help="draw a classic mistake's numbers beside the right ones",
+    )
     p.add_argument("--device", choices=("cpu", "cuda", "auto"))
     p.add_argument("--dtype", choices=("float32", "float64"))
     from nnviz.cli import add_outside_flag
@@ -218,6 +224,8 @@ def run_export(argv: list[str]) -> int:
 
     spec, base = load(ns.network)
     neuron = _neuron(ns.neuron, spec.layers)
+    if ns.mistake and (why := why_not(ns.mistake, spec.activations)):
+        raise NnvizError(f"--mistake {ns.mistake}: {why}")
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from nnviz.cli import headless_engine
     from nnviz.render.trace_pages import export_trace
@@ -240,7 +248,9 @@ def run_export(argv: list[str]) -> int:
         fmt=ns.format,
         width=width,
         height=height,
-        view=ViewState(label_mode=ns.labels, digits=ns.digits, theme=ns.theme),
+        view=ViewState(
+            label_mode=ns.labels, digits=ns.digits, theme=ns.theme, mistake=ns.mistake or ""
+        ),
         only_update=ns.phases == "update",
         neuron=neuron,
         grid=grid,

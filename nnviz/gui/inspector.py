@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QPalette, QTextOption
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -16,15 +17,49 @@ from PySide6.QtWidgets import (
 
 from nnviz.core.explain import edge_formulas, neuron_formulas
 from nnviz.core.formulas import Stage
+from nnviz.core.glossary import entries_in
 from nnviz.core.mathtext import Rich, document, line, num, span, sym
+from nnviz.gui.mistake_controls import MistakeChooser
 from nnviz.gui.session import Session
-from nnviz.render import richtext
+from nnviz.render import mistake_view, richtext
 from nnviz.render.theme import get_theme
 
 
-def inspector_lines(session: Session, digits: int = 4) -> list[Rich]:
+def inspector_lines(session: Session, digits: int = 4, mistake: str = "") -> list[Rich]:
     """The lines the inspector shows for the session's selection at the shown phase: each a
-    plain string carrying its typeset HTML (see nnviz.core.mathtext)."""
+    plain string carrying its typeset HTML (see nnviz.core.mathtext); with ``mistake`` (a key
+    of nnviz.core.mistakes.MISTAKES) the numbers it changes, right and mistaken, after them."""
+    lines = _lines(session, digits)
+    sel = session.selection
+    if mistake and sel is not None and not (sel.kind == "neuron" and sel.layer == 0):
+        where = (
+            ("edge", sel.layer, sel.row, sel.col)
+            if sel.kind == "edge"
+            else ("neuron", sel.layer, sel.row)
+        )
+        lines += mistake_view.formula_lines(
+            session.spec,
+            session.trace(),
+            session.phase_name(),
+            mistake,
+            where,
+            session.sample,
+            digits,
+        )
+    return lines
+
+
+def symbol_links(lines: list[Rich]) -> Rich | None:
+    """A line linking each glossary symbol the lines use to its entry ("glossary:KEY")."""
+    found = entries_in("\n".join(str(x) for x in lines))
+    if not found:
+        return None
+    plain = "Symbols (? glossary): " + " · ".join(str(e.symbol) for e in found)
+    links = " · ".join(f'<a href="glossary:{e.key}">{e.symbol.html}</a>' for e in found)
+    return Rich(plain, f'<span class="m">Symbols (? glossary):</span> {links}', "muted")
+
+
+def _lines(session: Session, digits: int) -> list[Rich]:
     sel = session.selection
     tr = session.trace()
     phase = session.phase_name()
@@ -76,19 +111,30 @@ def inspector_lines(session: Session, digits: int = 4) -> list[Rich]:
     )
 
 
-def inspector_html(session: Session, digits: int = 4, theme: str = "light") -> str:
-    """The inspector's lines as one typeset HTML document in a theme's colours."""
-    return document(inspector_lines(session, digits), css=richtext.css(get_theme(theme)))
+def inspector_html(
+    session: Session, digits: int = 4, theme: str = "light", *, mistake: str = "", links=False
+) -> str:
+    """The inspector's lines as one typeset HTML document in a theme's colours; ``links``
+    adds a line linking their symbols to the glossary."""
+    lines = inspector_lines(session, digits, mistake)
+    extra = symbol_links(lines) if links else None
+    return document(lines + ([extra] if extra else []), css=richtext.css(get_theme(theme)))
 
 
 class InspectorDock(QDockWidget):
-    """Shows ``inspector_lines`` and offers a finite-difference check of a gradient."""
+    """Shows ``inspector_lines`` and offers a finite-difference check of a gradient; its
+    symbols link to the glossary (``glossary_requested``), and a chooser shows a classic
+    mistake (``mistake_chosen``)."""
+
+    glossary_requested = Signal(str)
+    mistake_chosen = Signal(str)
 
     def __init__(self, session: Session, parent=None) -> None:
         super().__init__("Inspector", parent)
         self.setObjectName("inspector")
         self.session = session
         self.digits = 4
+        self.mistake = ""
         body = QWidget()
         layout = QVBoxLayout(body)
         row = QHBoxLayout()
@@ -98,7 +144,11 @@ class InspectorDock(QDockWidget):
         self.sample_box.setMinimum(1)
         self.sample_box.valueChanged.connect(lambda v: session.set_sample(v - 1))
         row.addWidget(self.sample_box)
-        row.addStretch(1)
+        self.mistake_box = MistakeChooser()  # "No mistake" or a classic one, beside the numbers
+        self.mistake_box.currentIndexChanged.connect(
+            lambda _i: self.mistake_chosen.emit(self.mistake_box.key())
+        )
+        row.addWidget(self.mistake_box, 1)
         self.check_button = QPushButton("Check gradient")
         self.check_button.setToolTip(
             "Compare autograd's gradient of the selected weight with a finite difference"
@@ -107,6 +157,8 @@ class InspectorDock(QDockWidget):
         row.addWidget(self.check_button)
         layout.addLayout(row)
         self.text = QTextBrowser()
+        self.text.setOpenLinks(False)
+        self.text.anchorClicked.connect(self._link)
         self.text.setLineWrapMode(QTextBrowser.LineWrapMode.WidgetWidth)
         self.text.setWordWrapMode(QTextOption.WrapMode.WordWrap)  # never inside a number
         layout.addWidget(self.text)
@@ -127,12 +179,28 @@ class InspectorDock(QDockWidget):
         self.sample_box.blockSignals(False)
         self.sample_box.setEnabled(batch > 1)
         dark = self.palette().color(QPalette.ColorRole.Base).lightness() < 128
-        text = inspector_html(self.session, self.digits, "dark" if dark else "light")
+        text = inspector_html(
+            self.session,
+            self.digits,
+            "dark" if dark else "light",
+            mistake=self.mistake,
+            links=True,
+        )
         if text != self._shown:  # the same text again would be laid out and painted again
             self._shown = text
             self.text.setHtml(text)
         self.check_button.setEnabled(gradient_shown(self.session))
         self.check_result.setText("")
+
+    def set_mistake(self, key: str) -> None:
+        """Show the numbers classic mistake ``key`` changes ("" for none)."""
+        self.mistake = key
+        self.mistake_box.set_key(key)
+        self.refresh()
+
+    def _link(self, url: QUrl) -> None:
+        if url.scheme() == "glossary":
+            self.glossary_requested.emit(url.path())
 
     def check_gradient(self) -> None:
         """Finite difference of the batch loss at the shown step, beside autograd's value."""

@@ -133,7 +133,7 @@ class LectureView(LectureKeysMixin, QWidget):
     def scene(self):
         side = None
         if self.formulas_shown and self.session.selection is not None:
-            side = inspector_lines(self.session, 3)
+            side = inspector_lines(self.session, 3, self.options.mistake)
         return scene_for(self.session, self.options, side)
 
     # ----- drawing ------------------------------------------------------------------------------

@@ -58,6 +58,9 @@ class MainWindow(ActionsMixin, RunControlMixin, FilesMixin, QMainWindow):
         self.setCentralWidget(central)
         self.inspector = InspectorDock(session, self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.inspector)
+        self.inspector.mistake_chosen.connect(self.set_mistake)
+        self.inspector.glossary_requested.connect(self.show_glossary)
+        self.glossary = None
         from nnviz.gui.runs_panel import RunsDock
 
         self.runs_dock = RunsDock(session, self)
@@ -158,6 +161,9 @@ class MainWindow(ActionsMixin, RunControlMixin, FilesMixin, QMainWindow):
                 self.digits.setValue(int(value))  # type: ignore[call-overload]
             self.inspector.digits = max(int(value), 2)  # type: ignore[call-overload]
             self.inspector.refresh()
+        elif name == "mistake":
+            self.inspector.set_mistake(str(value))
+            self.mistake_actions[str(value)].setChecked(True)
         elif name == "theme":
             from nnviz.gui.style import apply_palette
 
@@ -189,6 +195,22 @@ class MainWindow(ActionsMixin, RunControlMixin, FilesMixin, QMainWindow):
     def _lecture_closed(self) -> None:
         self.lecture = None  # the view deletes itself; keep no wrapper of it
         self.activateWindow()
+
+    # ----- classic mistakes and the glossary ----------------------------------------------------
+    def set_mistake(self, key: str) -> None:
+        """Show classic mistake ``key`` beside the right numbers ("" for none)."""
+        self.view.mistake = key
+
+    def show_glossary(self, key: str = ""):
+        """Help → Glossary, at the entry ``key`` when given."""
+        from nnviz.gui.glossary import GlossaryDialog
+
+        if self.glossary is None:
+            self.glossary = GlossaryDialog(self, "dark" if "dark" in self.view.theme else "light")
+        self.glossary.show()
+        if key:
+            self.glossary.show_entry(key)
+        return self.glossary
 
     # ----- help and settings ------------------------------------------------------------------
     def show_keys(self) -> None:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 from nnviz.core.netfile import preset_names
 from nnviz.core.numfmt import MAX_DIGITS, MIN_DIGITS
 from nnviz.gui.keymap import WINDOW_LECTURE_KEYS
+from nnviz.gui.mistake_controls import mistake_menu
 from nnviz.gui.session import SPEEDS
 from nnviz.render.view import LABEL_CHOICES
 
@@ -129,6 +130,9 @@ class ActionsMixin:
         )
         self.act_about = self._action("About nnviz", self.about)
         self.act_keys = self._action("Keys", self.show_keys, ("F1",))
+        self.act_glossary = self._action(
+            "Glossary", lambda: self.show_glossary(), (), "Every symbol nnviz shows, explained"
+        )
 
     def _build_toolbar(self) -> None:
         bar = QToolBar("Stepping")
@@ -203,6 +207,7 @@ class ActionsMixin:
             self.label_actions[text] = act
         view.addAction(self.act_dark)
         view.addAction(self.act_lecture)
+        self.mistake_actions = mistake_menu(view, self.set_mistake)
         view.addSeparator()
         view.addAction(self.act_fit)
         view.addAction(self.act_zoom_in)
@@ -232,5 +237,6 @@ class ActionsMixin:
         run.addAction("Race…", self.race_dialog)
         help_menu = mb.addMenu("&Help")
         help_menu.addAction(self.act_keys)
+        help_menu.addAction(self.act_glossary)
         help_menu.addAction(self.act_about)
         self._rebuild_recent()

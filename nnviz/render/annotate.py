@@ -21,6 +21,7 @@ from PySide6.QtGui import QPainter
 
 from nnviz.core.numfmt import fmt
 from nnviz.render import labels as lb
+from nnviz.render import mistake_view
 from nnviz.render.display import Display
 from nnviz.render.label_text import (
     BIG_EDGE_LABELS,
@@ -111,7 +112,7 @@ def column_width(kit: Kit, st: SceneState, disp: Display, lay: Layout, li: int, 
     """The width of the widest number block of column ``li`` at the largest size (of ``sz``)
     at which its blocks fit between its neurons."""
     col = lay.layers[li]
-    lines = [label_lines(st, disp, li, i) for i in col.visible.tolist()]
+    lines = [_neuron_lines(st, disp, li, i) for i in col.visible.tolist()]
     n = max((len(ls) for ls in lines), default=0)
     if n == 0:
         return 0.0
@@ -232,7 +233,7 @@ class _Ctx:
             y = float(col.ys[j])
             if not self.visible(col.x, y):
                 continue
-            lines = label_lines(self.st, self.disp, li, i)
+            lines = _neuron_lines(self.st, self.disp, li, i)
             if lines:
                 items.append(
                     lb.Item(
@@ -374,7 +375,9 @@ class _Ctx:
                 (x - w / 2, hi + g * 3, x + w / 2, hi + g * 3 + h),
             ]
 
-        it = lb.Item(("loss", li), [text], "text", slots_at=loss_slots)
+        it = lb.Item(
+            ("loss", li), [text, *mistake_view.loss_lines(st, disp)], "text", slots_at=loss_slots
+        )
         got = lb.place_one(self.board, it, self.sizes(True), self.bold, self.line_h)
         if got is not None:
             self.out.placed.append(got)
@@ -408,7 +411,10 @@ class _Ctx:
             items.append(
                 lb.Item(
                     ("edge", wl, row, col),
-                    [fmt(e.values[row, col], self.st.digits)],
+                    [
+                        fmt(e.values[row, col], self.st.digits),
+                        *_edge_mistake(self.st, wl, row, col, e.quantity),
+                    ],
                     kind="edge",
                     anchor=(a.x + r, ya),
                     end=(b.x - r, yb),
@@ -483,6 +489,17 @@ class _Ctx:
                 got = lb.place_one(self.board, it, self.sizes(False), self.measure, self.line_h)
                 if got is not None:
                     self.out.placed.append(got)
+
+
+def _neuron_lines(st: SceneState, disp: Display, li: int, i: int) -> list[str]:
+    """A neuron's numbers, with a classic mistake's under them while one is shown."""
+    lines = label_lines(st, disp, li, i)
+    return lines if st.mistake is None else mistake_view.neuron_lines(st, disp, li, i, lines)
+
+
+def _edge_mistake(st: SceneState, wl: int, row: int, col: int, quantity: str) -> list[str]:
+    wrong = mistake_view.edge_line(st, wl, row, col, quantity) if st.mistake else None
+    return [wrong] if wrong else []
 
 
 def _layer_name(st: SceneState, li: int) -> str:

@@ -20,6 +20,7 @@ from nnviz.render.theme import Theme
 SMALL_SIDE = 4  # weight layers joining columns of up to this many neurons label every edge
 BIG_EDGE_LABELS = 6  # else the strongest this many of the phase's own weight layers
 EDGE_LABELS_ALL = 12  # … shared out when the phase works on many layers (the update)
+MISTAKE_MARK = "✗"  # render.mistake_view's lines start with it
 NUMBER_KINDS = ("neuron", "edge", "target", "loss", "summary", "selected")
 
 
@@ -164,6 +165,12 @@ def draw_placed(
                 w = rx - lx
                 lx = (x0 + x1) / 2 - w / 2
                 rx = lx + w
+            if text.startswith(MISTAKE_MARK):  # a classic mistake's number: the error colour
+                p.setPen(kit.colour(th.error))
+                current_ink = None
+            elif current_ink is None:
+                p.setPen(ink)
+                current_ink = ink
             p.drawText(QPointF(lx, ly + ascent), text)
             drawn.append(DrawnLabel(text, QRectF(lx, ly, rx - lx, ry - ly), pl.px, kind))
     return drawn

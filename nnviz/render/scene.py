@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from nnviz.core.mistakes import Outcome
 from nnviz.core.phases import parse_phase, phase_names
 from nnviz.core.trace import StepTrace
 
@@ -46,6 +47,8 @@ class SceneState:
     max_visible: int = 24
     side_text: list[str] | None = None
     transparent: bool = False
+    mistake: Outcome | None = None
+    """A classic mistake's numbers, drawn under the right ones (render.mistake_view)."""
 
     @property
     def n_layers(self) -> int:

@@ -14,6 +14,7 @@ from nnviz.core.explain import header, phase_caption
 from nnviz.core.phases import phase_names
 from nnviz.core.spec import NetworkSpec
 from nnviz.core.trace import StepTrace
+from nnviz.render import mistake_view
 from nnviz.render.scene import SceneState
 from nnviz.render.view import ViewState
 
@@ -57,7 +58,10 @@ def build_scene(
         selection=selection,
         theme=view.theme,
         header=header(spec.name, trace if shown else None, phase_name, len(names)),
-        caption=phase_caption(spec.activations, spec.loss, phase_name, optimizer=spec.optimizer),
+        caption=mistake_view.with_caption(
+            phase_caption(spec.activations, spec.loss, phase_name, optimizer=spec.optimizer),
+            mistake_view.caption_note(view.mistake, trace if shown else None),
+        ),
         show_caption=view.show_caption,
         show_legend=view.show_legend,
         zoom=view.zoom,
@@ -66,4 +70,5 @@ def build_scene(
         output_names=outputs,
         scale=view.scale,
         side_text=side_text,
+        mistake=mistake_view.outcome_for(spec, trace if shown else None, view.mistake),
     )

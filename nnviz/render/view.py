@@ -47,6 +47,8 @@ class ViewState:
     show_caption: bool = True
     show_legend: bool = True
     formulas: bool = False
+    mistake: str = ""
+    """A key of nnviz.core.mistakes.MISTAKES to show beside the right numbers, or ""."""
     _listeners: list[Listener] = field(default_factory=list, repr=False, compare=False)
 
     def __setattr__(self, name: str, value: Any) -> None:
