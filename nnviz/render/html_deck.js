@@ -1,7 +1,8 @@
 /* The HTML deck's player: steps through the frames with lecture mode's keys, shows each
    frame's caption, the step and phase, and the formulas of the neuron chosen by a click or
    the chooser. Reads #step=S&phase=P from the address on opening; ?keys=ArrowRight,... (a
-   test's hook) replays those keys through the same handler, ?click=L:I clicks that neuron. */
+   test's hook) replays those keys through the same handler, ?click=L:I clicks that neuron
+   (L from 1, I from 0), in the order given. */
 "use strict";
 (function () {
   const data = JSON.parse(document.getElementById("deck-data").textContent);
@@ -158,13 +159,13 @@
     }
   }
   show();
-  const query = new URLSearchParams(location.search);
-  for (const name of (query.get("keys") || "").split(",").filter(Boolean)) {
-    handleKey({ key: name === "Space" ? " " : name });
-  }
-  if (query.has("click")) {
-    const hit = document.querySelector('circle.hit[data-neuron="' + CSS.escape(query.get("click")) + '"]');
-    if (hit) hit.dispatchEvent(new MouseEvent("click", { bubbles: true }));
+  for (const [param, value] of new URLSearchParams(location.search)) {  /* in their order */
+    if (param === "keys") {
+      for (const name of value.split(",").filter(Boolean)) handleKey({ key: name === "Space" ? " " : name });
+    } else if (param === "click") {
+      const hit = document.querySelector('circle.hit[data-neuron="' + CSS.escape(value) + '"]');
+      if (hit) hit.dispatchEvent(new MouseEvent("click", { bubbles: true }));
+    }
   }
   document.body.dataset.ready = "1";
 })();
