@@ -84,15 +84,18 @@ def test_one_svg_per_frame_captions_as_text_and_the_order_of_the_phases(tmp_path
     data = deck_data(page)
     frames = data["frames"]
     assert [(f["step"], f["name"]) for f in frames] == [(s, p) for s in (1, 2) for p in PHASES_222]
-    assert page.count("template") == page.count("svg") == 12  # every frame differs: one SVG each
+    svgs = [a["id"] for t, a in page.tags if t == "template" and a["id"].startswith("svg-")]
+    assert len(svgs) == page.count("svg") == 12  # every frame differs: one SVG each
     assert sorted(f["svg"] for f in frames) == list(range(12))
     # the numbers are text in the frames: the worked example's hidden activation 0.5933 (out_h1)
     assert ">0.593</text>" in text
     # each caption is HTML whose text is the plain caption, and the page opens on the first one
-    first = re.sub(r"<[^>]+>", "", frames[0]["caption"])
-    assert first.startswith("Forward, layer 1 (hidden layer 1)")
-    assert page.text_by_id["caption"].strip().startswith("Forward, layer 1 (hidden layer 1)")
-    assert frames[3]["text"].startswith("Backward, layer 2 (output layer)")
+    captions = [page.text_by_id[f"text-{f['caption']}"] for f in frames]
+    assert captions[0].startswith("Forward, layer 1 (hidden layer 1)")
+    assert captions[3].startswith("Backward, layer 2 (output layer)")
+    assert captions[5].startswith("Update: every weight takes a step against its gradient")
+    assert captions[:6] == captions[6:]  # the same phases say the same, kept once
+    assert page.text_by_id["caption"].strip() == captions[0]  # the page opens on the first
 
 
 def test_no_outside_resources(tmp_path):
@@ -118,7 +121,7 @@ def test_neuron_formulas_carry_the_worked_examples_numbers(tmp_path):
     assert data["selected"] == [2, 0]
     y = 0.75136507
     delta, grad = (y - 0.01) * y * (1 - y), (y - 0.01) * y * (1 - y) * 0.59326999
-    by_phase = {f["name"]: data["formulas"][f["formulas"]["2:0"]] for f in data["frames"]}
+    by_phase = {f["name"]: page.text_by_id[f"text-{f['formulas']['2:0']}"] for f in data["frames"]}
     assert fmt(delta, 4) == "0.1385" and fmt(grad, 4) == "0.08217"
     for phase in ("forward-L1", "forward-L2", "loss"):
         assert "0.1385" not in by_phase[phase] and "0.08217" not in by_phase[phase]
@@ -235,6 +238,15 @@ def test_force_replaces_an_earlier_deck(tmp_path):
     out.write_text("old")
     assert main(["export", "xor", "--format", "html", "--out", str(out), "--force"]) == 0
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_typeset_html_outside_what_mathtext_writes_becomes_text():
+    typeset = '<p class="title"><nobr><span class="d"><i>δ</i><sub>1</sub></span></nobr></p>'
+    assert html_deck.safe_html(typeset) == typeset
+    assert html_deck.safe_html("<p>a &lt; b</p>") == "<p>a &lt; b</p>"
+    for bad in (EVIL, '<p onclick="x()">a</p>', "<span class=x>a</span><style>", "<p>a</template>"):
+        out = html_deck.safe_html(bad)
+        assert "<" not in out.replace("&lt;", ""), out
 
 
 def test_script_json_cannot_close_its_element():

@@ -39,6 +39,12 @@
     return "layer " + layer + ", neuron " + (i + 1);
   }
 
+  /* A caption's or formulas' HTML, typeset by nnviz (file text escaped there), from its
+     template. */
+  function text(k) {
+    return $("text-" + k).content.cloneNode(true);
+  }
+
   function drawHits(svg, frame) {
     const ns = "http://www.w3.org/2000/svg";
     const g = document.createElementNS(ns, "g");
@@ -64,7 +70,7 @@
     const svg = $("svg-" + f.svg).content.firstElementChild.cloneNode(true);
     drawHits(svg, f);
     stage.replaceChildren(svg);
-    $("caption").innerHTML = f.caption;  /* typeset by nnviz: its text is escaped there */
+    $("caption").replaceChildren(text(f.caption));
     const where = "step " + f.step + " · phase " + f.phase + "/" + f.phases + " " + f.name +
       " · frame " + (state.index + 1) + " of " + frames.length;
     $("where").textContent = state.note ? where + " · " + state.note : where;
@@ -73,7 +79,8 @@
     if (state.selected) {
       $("formulas-title").textContent = neuronName(state.selected);
       const k = f.formulas[state.selected];
-      $("formulas-body").innerHTML = k === undefined ? "<p>Not drawn in this frame.</p>" : data.formulas[k];
+      if (k !== undefined) $("formulas-body").replaceChildren(text(k));
+      else $("formulas-body").textContent = "Not drawn in this frame.";
     }
     $("chooser").value = state.selected || "";
     document.title = data.name + " · step " + f.step + " · phase " + f.phase + "/" + f.phases;

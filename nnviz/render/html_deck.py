@@ -5,7 +5,8 @@ Every (step, phase) frame is drawn once by the one renderer through QSvgGenerato
 export draws it: numbers stay text) and inlined in a ``<template>``; identical frames are kept
 once. The caption of each frame is the typeset HTML of :mod:`nnviz.core.mathtext`, and the
 formulas of every drawn neuron at every frame (:func:`nnviz.core.formulas.neuron_formulas`) are
-precomputed into the page as HTML, each distinct text once. A click on a neuron (an invisible
+precomputed into the page as HTML, each distinct text once in a ``<template>`` of its own (as
+HTML rather than inside the JSON, where every ``<`` would take six bytes). A click on a neuron (an invisible
 hit circle the page adds at the layout's position) or the chooser list selects it.
 
 Everything that comes from a file (the network's name, input and output names) reaches the page
@@ -92,6 +93,19 @@ def hit_circles(info: RenderInfo) -> list[list[float]]:
     return [[*c, r] for c in out]
 
 
+_TAG = re.compile(r"<[^>]*>")
+_ALLOWED_TAG = re.compile(r'</?(p|span|i|b|sub|sup|nobr)(\s+class="[\w -]*")?\s*>')
+
+
+def safe_html(text: str) -> str:
+    """Typeset HTML as it is when every tag is one that mathtext writes (p, span with a class,
+    i, b, sub, sup, nobr); anything else, as escaped plain text. Mathtext escapes the text it
+    is given; this keeps a future slip there from reaching the page as markup."""
+    if all(_ALLOWED_TAG.fullmatch(tag) for tag in _TAG.findall(text)):
+        return text
+    return html.escape(html.unescape(_TAG.sub("", text)), quote=False)
+
+
 def formulas_html(lines: list) -> str:
     """A neuron's formula lines as HTML paragraphs, each line's kind as its class."""
     parts = []
@@ -126,10 +140,10 @@ class DeckBuilder:
     selected: tuple[int, int] | None = None  # (layer from 1, neuron from 0) selected on opening
     frames: list[dict] = field(default_factory=list)
     svgs: list[str] = field(default_factory=list)
-    formulas: list[str] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)  # captions and formulas, as HTML
     steps_done: int = 0
     _svg_index: dict[str, int] = field(default_factory=dict)
-    _formula_index: dict[str, int] = field(default_factory=dict)
+    _text_index: dict[str, int] = field(default_factory=dict)
 
     def add_step(self, trace: StepTrace) -> None:
         """Draw every phase of one step and work out its formulas."""
@@ -156,7 +170,7 @@ class DeckBuilder:
                     phase=phase,
                     shared_bias=self.spec.bias_shared,
                 )
-                forms[f"{layer}:{i}"] = self._formula(formulas_html(lines))
+                forms[f"{layer}:{i}"] = self._text(formulas_html(lines))
             self.frames.append(
                 {
                     "step": int(trace.step),
@@ -164,8 +178,9 @@ class DeckBuilder:
                     "phases": len(names),
                     "name": phase,
                     "header": scene.header,
-                    "caption": getattr(scene.caption, "html", html.escape(str(scene.caption))),
-                    "text": str(scene.caption),
+                    "caption": self._text(
+                        getattr(scene.caption, "html", html.escape(str(scene.caption)))
+                    ),
                     "svg": self._svg_index[key],
                     "hits": hits,
                     "formulas": forms,
@@ -173,11 +188,13 @@ class DeckBuilder:
             )
         self.steps_done += 1
 
-    def _formula(self, text: str) -> int:
-        if text not in self._formula_index:
-            self._formula_index[text] = len(self.formulas)
-            self.formulas.append(text)
-        return self._formula_index[text]
+    def _text(self, text: str) -> int:
+        """The index of a caption's or formulas' HTML in the deck's texts, each kept once."""
+        text = safe_html(text)
+        if text not in self._text_index:
+            self._text_index[text] = len(self.texts)
+            self.texts.append(text)
+        return self._text_index[text]
 
     def page(self) -> str:
         """The whole page."""
@@ -206,11 +223,11 @@ def deck_page(deck: DeckBuilder) -> str:
         "width": deck.width,
         "height": deck.height,
         "frames": deck.frames,
-        "formulas": deck.formulas,
         "selected": list(deck.selected) if deck.selected else None,
     }
     templates = "\n".join(
-        f'<template id="svg-{k}">{svg}</template>' for k, svg in enumerate(deck.svgs)
+        [f'<template id="svg-{k}">{svg}</template>' for k, svg in enumerate(deck.svgs)]
+        + [f'<template id="text-{k}">{text}</template>' for k, text in enumerate(deck.texts)]
     )
     colours = (
         f":root {{ --bg: {th.background}; --fg: {th.foreground}; --muted: {th.muted}; "
@@ -223,7 +240,7 @@ def deck_page(deck: DeckBuilder) -> str:
         "FRAMES": templates,
         "DATA": script_json(data),
         "SCRIPT": _template("html_deck.js"),
-        "FIRST_CAPTION": deck.frames[0]["caption"] if deck.frames else "",
+        "FIRST_CAPTION": deck.texts[deck.frames[0]["caption"]] if deck.frames else "",
     }
     page = _template("html_deck.html")
     return re.sub(r"\{\{(\w+)\}\}", lambda m: fills[m.group(1)], page)
