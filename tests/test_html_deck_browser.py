@@ -120,39 +120,41 @@ def test_three_right_arrows_show_the_fourth_frame_as_the_png_export_draws_it(tmp
     assert page.text_by_id["where"].startswith("step 1 · phase 4/6 backward-L2 · frame 4 of 12")
 
 
-@pytest.mark.parametrize(
-    ("query", "fragment", "frame"),
-    [
-        ("keys=PageDown,Space,j,K,ArrowDown,ArrowUp,ArrowLeft", "", 2),
-        ("keys=End,2,Enter,ArrowLeft,End", "", 6),
-        ("keys=End,2,Enter,End", "", 12),
-        ("keys=Home", "step=2&phase=3", 7),
-        ("", "step=2&phase=3", 9),
-        ("keys=9,Enter", "step=2&phase=3", 9),  # no step 9: stays, and says which steps there are
-        ("keys=b,ArrowRight", "", 1),  # the key after a blackout only brings the picture back
-    ],
-)
-def test_the_lecture_keys_and_the_address(tmp_path, decks, query, fragment, frame):
-    page = dom(tmp_path, decks[0], query, fragment)
-    assert body(page)["data-frame"] == str(frame)
+KEYS = [  # (key, the frame after it): xor's two steps of six phases
+    *[("PageDown", 2), ("Space", 3), ("j", 4), ("K", 3), ("ArrowDown", 4), ("ArrowUp", 3)],
+    *[("ArrowLeft", 2), ("End", 6), ("2", 6), ("Enter", 7), ("ArrowLeft", 6), ("J", 7)],
+    *[("End", 12), ("ArrowRight", 12), ("PageUp", 11), ("Home", 7), ("1", 7), ("Enter", 1)],
+    *[("k", 1), ("b", 1), ("ArrowRight", 1), ("ArrowRight", 2)],  # the key after a blackout
+]  # only brings the picture back
+
+
+def test_the_lecture_keys_step_through_the_frames(tmp_path, decks):
+    page = dom(tmp_path, decks[0], "keys=" + ",".join(k for k, _ in KEYS))
+    assert body(page)["data-trail"] == ",".join(str(f) for f in [1, *(f for _, f in KEYS)])
     assert hidden(page, "blackout") and hidden(page, "help")
-    if query.startswith("keys=9"):
-        assert page.text_by_id["where"].endswith("this deck has steps 1 to 2")
 
 
-def test_blackout_help_and_the_formulas_of_a_clicked_neuron(tmp_path, decks):
-    assert not hidden(dom(tmp_path, decks[0], "keys=b"), "blackout")
-    assert not hidden(dom(tmp_path, decks[0], "keys=%3F"), "help")
+def test_the_address_names_the_step_and_phase(tmp_path, decks):
+    page = dom(tmp_path, decks[0], "keys=9,Enter,Home", "step=2&phase=3")
+    assert body(page)["data-trail"] == "9,9,9,7"  # no step 9: it stays
+    page = dom(tmp_path, decks[0], "keys=9,Enter", "step=2&phase=3")
+    assert page.text_by_id["where"].endswith("· this deck has steps 1 to 2")
+
+
+def test_the_formulas_of_a_clicked_neuron_help_and_blackout(tmp_path, decks):
     # a click on output neuron 1 of the worked example in its backward phase shows its
-    # formulas with the hand-worked δ = 0.1385 and ∂L/∂w₅ = 0.08217; F hides them again
-    page = dom(tmp_path, decks[2], "keys=ArrowRight,ArrowRight,ArrowRight&click=2:0")
+    # formulas with the hand-worked δ = 0.1385 and ∂L/∂w₅ = 0.08217; ? opens the keys' list
+    page = dom(tmp_path, decks[2], "keys=ArrowRight,ArrowRight,ArrowRight&click=2:0&keys=%3F")
     assert body(page)["data-selected"] == "2:0" and not hidden(page, "formulas")
     assert page.text_by_id["formulas-title"] == "layer 2, neuron 1"
     text = page.text_by_id["formulas-body"]
     assert "0.1385" in text and "0.08217" in text
     selected = [a for t, a in page.tags if t == "circle" and "selected" in a.get("class", "")]
     assert [a["data-neuron"] for a in selected] == ["2:0"]
-    assert hidden(dom(tmp_path, decks[2], "click=2:0&keys=F"), "formulas")
+    assert not hidden(page, "help") and "next phase" in page.text_by_id["help-keys"]
+    # F hides the formulas again; B blacks the picture out
+    page = dom(tmp_path, decks[2], "click=2:0&keys=F,b")
+    assert hidden(page, "formulas") and not hidden(page, "blackout")
 
 
 def test_a_hostile_network_name_stays_text_in_the_browser(tmp_path):

@@ -168,7 +168,12 @@
   show();
   for (const [param, value] of new URLSearchParams(location.search)) {  /* in their order */
     if (param === "keys") {
-      for (const name of value.split(",").filter(Boolean)) handleKey({ key: name === "Space" ? " " : name });
+      const trail = [state.index + 1];  /* the frame after each key, for the test to read */
+      for (const name of value.split(",").filter(Boolean)) {
+        handleKey({ key: name === "Space" ? " " : name });
+        trail.push(state.index + 1);
+      }
+      document.body.dataset.trail = trail.join(",");
     } else if (param === "click") {
       const hit = document.querySelector('circle.hit[data-neuron="' + CSS.escape(value) + '"]');
       if (hit) hit.dispatchEvent(new MouseEvent("click", { bubbles: true }));
