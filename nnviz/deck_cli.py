@@ -10,7 +10,7 @@ from pathlib import Path
 
 from nnviz.core.errors import NnvizError
 
-UNIT = 1024 * 1024
+UNIT = 1_000_000
 
 
 def check_out_file(out: str, force: bool) -> None:

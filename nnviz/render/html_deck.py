@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from importlib import resources
 
 from PySide6.QtCore import QRectF, QSize
+from PySide6.QtGui import QPainter
 
 from nnviz.core.data import Dataset
 from nnviz.core.explain import neuron_formulas
@@ -39,14 +40,15 @@ from nnviz.render.scene_builder import build_scene
 from nnviz.render.theme import get_theme
 from nnviz.render.view import ViewState
 
-MAX_BYTES = 50 * 1024 * 1024
-"""The largest deck written (50 MiB): a page a browser opens quickly and a student downloads.
+MAX_BYTES = 50_000_000
+"""The largest deck written (50 MB): a page a browser opens quickly and a student downloads.
 A bigger one is refused before most of it is drawn (see :meth:`DeckBuilder.estimate`)."""
 
 TEMPLATES = ("html_deck.html", "html_deck.css", "html_deck.js")
 _RENDERER = NetworkRenderer()
 _PROLOGUE = re.compile(r"\A\s*<\?xml[^>]*\?>\s*(<!DOCTYPE[^>]*>\s*)?")
 _SVG_SIZE = re.compile(r'\s(width|height)="[^"]*"')
+_TITLE = re.compile(r"<title>[^<]*</title>\s*")
 
 
 def render_svg(state: SceneState, width: int, height: int) -> tuple[str, RenderInfo]:
@@ -63,10 +65,7 @@ def render_svg(state: SceneState, width: int, height: int) -> tuple[str, RenderI
     gen.setOutputDevice(buf)
     gen.setSize(QSize(width, height))
     gen.setViewBox(QRectF(0, 0, width, height))
-    gen.setTitle("nnviz")
     gen.setDescription(state.header)
-    from PySide6.QtGui import QPainter
-
     painter = QPainter(gen)
     try:
         info = _RENDERER.paint(painter, QRectF(0, 0, width, height), state)
@@ -74,6 +73,7 @@ def render_svg(state: SceneState, width: int, height: int) -> tuple[str, RenderI
         painter.end()
     buf.close()
     text = _PROLOGUE.sub("", bytes(data.data()).decode("utf-8"))
+    text = _TITLE.sub("", text, count=1)  # a browser would show it over the whole frame
     head_end = text.index(">", text.index("<svg"))
     head = _SVG_SIZE.sub("", text[:head_end])
     return head + ' class="frame"' + text[head_end:], info
