@@ -133,6 +133,29 @@ def test_neuron_formulas_carry_the_worked_examples_numbers(tmp_path):
         assert [h[:2] for h in f["hits"]] == [[1, 0], [1, 1], [2, 0], [2, 1]]
 
 
+def test_the_hit_circles_lie_on_the_drawn_neurons(tmp_path):
+    """Probed in the PNG export of the same frames: above and below the centre of every hit
+    circle (its number is written across the middle), 0.6 radii away straight and diagonally,
+    is one uniform fill (a neuron's), not the background; a circle off by half a radius would
+    reach past its edge."""
+    from PySide6.QtGui import QColor, QImage
+
+    _, page = export_deck(tmp_path, "xor")
+    out = tmp_path / "png"
+    assert main(["export", "xor", "--out", str(out), "--size", "800x450"]) == 0
+    white = QColor("#ffffff").rgb()
+    for frame, png in zip(deck_data(page)["frames"], sorted(out.glob("*.png")), strict=True):
+        image = QImage(str(png))
+        assert len(frame["hits"]) == 4  # xor: three hidden neurons and one output
+        for _, _, x, y, r in frame["hits"]:
+            r = r / 1.2  # the hit area reaches a little past the circle
+            probes = {
+                image.pixel(round(x + dx * r), round(y + dy * r))
+                for dx, dy in ((0, 0.6), (0, -0.6), (0.42, 0.42), (-0.42, 0.42), (0.42, -0.42))
+            }
+            assert len(probes) == 1 and probes != {white}, (png.name, x, y, probes)
+
+
 def test_what_comes_from_the_file_stays_inert(tmp_path):
     csv = tmp_path / "evil.csv"
     short = "</script><b>a"  # an input name short enough to be drawn beside its neuron

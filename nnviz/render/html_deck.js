@@ -135,9 +135,10 @@
   });
   $("blackout").addEventListener("click", () => { $("blackout").hidden = true; });
   $("help").addEventListener("click", () => { $("help").hidden = true; });
-  $("prev").addEventListener("click", () => go(state.index - 1));
-  $("next").addEventListener("click", () => go(state.index + 1));
-  $("help-button").addEventListener("click", () => { $("help").hidden = false; });
+  /* buttons let go of the focus, so that Space after a click steps once, not twice */
+  $("prev").addEventListener("click", (ev) => { ev.currentTarget.blur(); go(state.index - 1); });
+  $("next").addEventListener("click", (ev) => { ev.currentTarget.blur(); go(state.index + 1); });
+  $("help-button").addEventListener("click", (ev) => { ev.currentTarget.blur(); $("help").hidden = false; });
   const chooser = $("chooser");
   const seen = new Set();
   for (const f of frames) for (const [layer, i] of f.hits) {
