@@ -17,7 +17,7 @@ from nnviz.core.numfmt import DEFAULT_DIGITS, MAX_DIGITS, MIN_DIGITS
 from nnviz.core.output import open_output
 from nnviz.render.handout import default_page
 
-FORMATS = ("png", "svg", "pdf", "gif", "webp", "apng")
+FORMATS = ("png", "svg", "pdf", "gif", "webp", "apng", "html")
 THEME_NAMES = ("light", "dark", "lecture-light", "lecture-dark")
 MAX_STEPS = EXPORT_MAX_STEPS
 MAX_SIDE = EXPORT_MAX_SIDE
@@ -32,7 +32,7 @@ def parser() -> argparse.ArgumentParser:
     p = _Parser(prog="nnviz export", description="Export a step-by-step trace as images.")
     p.add_argument("network", help="network file (.json) or preset name")
     p.add_argument("--steps", type=int, default=1, help="steps (batches) to export")
-    p.add_argument("--out", required=True, help="output folder")
+    p.add_argument("--out", required=True, help="output folder (HTML: the page's file name)")
     p.add_argument("--format", choices=FORMATS, default="png")
     p.add_argument("--size", default="1920x1080", help="image size WIDTHxHEIGHT in pixels")
     p.add_argument("--theme", choices=THEME_NAMES, default="light")
@@ -214,6 +214,10 @@ def run_export(argv: list[str]) -> int:
         raise NnvizError(f"--png-quality must be between 0 and 100, found {ns.png_quality}")
     width, height = _size(ns.size)
     grid = _size(ns.grid, "--grid")
+    if ns.format == "html":  # one self-contained page rather than a folder of frames
+        from nnviz.deck_cli import run_deck
+
+        return run_deck(ns, width, height)
     out = Path(ns.out)
     check_out_folder(out)
     if out.is_dir() and any(out.iterdir()) and not ns.force:
