@@ -92,6 +92,7 @@ class LectureView(QWidget):
         self.typed = ""
         self.ahead = None  # a TrainAhead while training to a typed step
         self.presenter = None
+        self.script = None  # a lesson file played as slides (lecture_script.LectureScript)
         self.strokes: dict[tuple[int, int], list[tuple[str, list[tuple[float, float]]]]] = {}
         self._drawing: list[tuple[float, float]] | None = None
         self.setWindowTitle("nnviz — lecture")
@@ -137,6 +138,10 @@ class LectureView(QWidget):
         self.options.scale = clamp_scale(value)
         self.settings.setValue("lecture/scale", self.options.scale)
         self.update()
+
+    def current_notes(self) -> str:
+        """The presenter's notes for what is shown: the script's stop's ``notes``."""
+        return self.script.notes() if self.script is not None else ""
 
     def phase_key(self) -> tuple[int, int]:
         return (self.session.step, self.session.phase)
@@ -192,7 +197,7 @@ class LectureView(QWidget):
             p.drawEllipse(self.laser_pos, r * 1.8, r * 1.8)
             p.setBrush(QColor("#ff2020"))
             p.drawEllipse(self.laser_pos, r, r)
-        status = []
+        status = [self.script.badge()] if self.script is not None else []
         if self.pen_on:
             status.append("pen")
         if self.typed:
@@ -285,6 +290,8 @@ class LectureView(QWidget):
             or key == Qt.Key.Key_Escape
         ):
             self.blackout = None  # the next key brings the picture back, as in slide software
+        elif self.script is not None and self.script.handle_key(event):
+            pass  # PgDn/PgUp: next/previous stop; O: the overview (lecture_script.SCRIPT_KEYS)
         elif text.isdigit():
             self.typed += text
         elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.typed:
@@ -401,6 +408,8 @@ class LectureView(QWidget):
                 return
             self.presenter.close()
         self.presenter = PresenterView(self.session)
+        self.presenter.notes_source = self.current_notes
+        self.presenter.refresh()
         others = [sc for sc in QGuiApplication.screens() if sc is not self.screen()]
         if others:
             self.presenter.setGeometry(others[0].availableGeometry())

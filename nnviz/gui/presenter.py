@@ -64,6 +64,8 @@ class PresenterView(QWidget):
         self.caption.setWordWrap(True)
         self.caption.setTextFormat(Qt.TextFormat.RichText)
         self.formulas = QTextBrowser()
+        self.notes = QTextBrowser()  # the lesson stop's notes (lecture_script)
+        self.notes_source = None  # a callable giving the notes (LectureView.current_notes)
         self.clock = QLabel()
         f = self.clock.font()
         f.setPointSize(f.pointSize() * 2)
@@ -75,6 +77,7 @@ class PresenterView(QWidget):
         grid.addWidget(self.caption, 2, 0, 1, 2)
         grid.addWidget(self.formulas, 3, 0)
         grid.addWidget(self.clock, 3, 1)
+        grid.addWidget(self.notes, 4, 0, 1, 2)
         grid.setRowStretch(1, 3)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
@@ -116,6 +119,9 @@ class PresenterView(QWidget):
         css = richtext.css(get_theme("light"))
         self.caption.setText(document([s.caption()], css=css))
         self.formulas.setHtml(inspector_html(s, 4, "light"))
+        notes = self.notes_source() if self.notes_source is not None else ""
+        self.notes.setMarkdown(notes)
+        self.notes.setVisible(bool(notes))
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         """Closed for good: let go of the session and be deleted (P makes a new one)."""
