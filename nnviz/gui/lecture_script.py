@@ -202,6 +202,9 @@ class ScriptOverview(QWidget):
         finally:
             p.end()
 
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002 (Qt name)
+        return False  # Tab closes the overview rather than moving the focus
+
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt name)
         key, n, cols = event.key(), len(self.scenes), self.columns
         moves = {
