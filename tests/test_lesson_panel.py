@@ -210,3 +210,28 @@ def test_frame_follows_the_theme(main_window, dark):
     learn_menu.open_lesson(win, DELTA)
     frame = visible_frames(win)[0]
     assert frame.colour.name() == QColor(COLOURS["dark" if dark else "light"]).name()
+
+
+def test_zoom_keeps_the_selected_neuron_in_view(main_window, qtbot):
+    win = main_window("two-two-two")
+    learn_menu.open_lesson(win, DELTA)
+    win.lesson_dock.go_to(2)  # zoom 1.5 on the δ of output neuron 2
+    assert win.view.zoom == pytest.approx(1.5)
+    from nnviz.gui.lesson_stop import canvas_layout
+
+    x, y = canvas_layout(win.canvas).neuron_pos(2, 1)
+    assert 0 <= x <= win.canvas.width() and 0 <= y <= win.canvas.height()
+    assert win.view.pan != (0.0, 0.0)  # moved towards the neuron, not about the middle
+
+
+def test_no_check_once_the_window_shows_another_network(main_window):
+    win = main_window("two-two-two")
+    learn_menu.open_lesson(win, DELTA)
+    dock = win.lesson_dock
+    dock.go_to(2)
+    win.open_network("xor")
+    dock.answer.setText("0,1385")
+    assert dock.check() is None and "go to the stop again" in dock.verdict.text()
+    dock.go_to(2)
+    dock.answer.setText("0,1385")
+    assert dock.check() is True

@@ -32,7 +32,7 @@ from nnviz.core.errors import NnvizError, printable
 from nnviz.core.lesson import Lesson, load_lesson
 from nnviz.gui.highlight import Highlights
 from nnviz.gui.lesson_progress import Progress
-from nnviz.gui.lesson_stop import apply_stop
+from nnviz.gui.lesson_stop import apply_stop, shows_network
 
 RIGHT_COLOUR, WRONG_COLOUR = "#1a7f37", "#cf222e"
 
@@ -183,9 +183,12 @@ class LessonDock(QDockWidget):
         if stop is None or stop.answer is None:
             return None
         s = self.window_.session
-        trace = s.history.trace(stop.step) if 0 < stop.step <= s.n_steps else None
+        ours = shows_network(self.window_, stop)
+        trace = s.history.trace(stop.step) if ours and 0 < stop.step <= s.n_steps else None
         if trace is None:
-            self._verdict("This stop's step is not trained yet: go to the stop again.", None)
+            self._verdict(
+                "The window has moved on from this stop's network: go to the stop again.", None
+            )
             return None
         try:
             checked = check_answer(trace, stop.answer, self.answer.text(), stop.sample)

@@ -58,10 +58,36 @@ def apply_stop(window, stop: Stop) -> bool:
     session.select(_selection(select))
     if stop.labels is not None:
         window.view.label_mode = stop.labels
-    window.view.zoom = stop.zoom
-    window.view.pan = (0.0, 0.0)
-    window.canvas.update()
+    _zoom(window.canvas, stop.zoom, session.selection)
     return True
+
+
+def _zoom(canvas, zoom: float, selection: Selection | None) -> None:
+    """Fit, then zoom by ``zoom`` about the selected neuron (the middle when none is selected
+    or the canvas has not been drawn yet)."""
+    from PySide6.QtCore import QPointF
+
+    canvas.fit()
+    if zoom == 1.0:
+        return
+    around = None
+    if selection is not None and selection.kind == "neuron":
+        pos = canvas_layout(canvas).neuron_pos(selection.layer, selection.row)
+        around = QPointF(*pos) if pos else None
+    canvas.zoom_by(zoom, around)
+
+
+def canvas_layout(canvas):
+    """Where the canvas puts each neuron now (drawn off screen by its own renderer)."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QImage, QPainter
+
+    image = QImage(canvas.size(), QImage.Format.Format_ARGB32_Premultiplied)
+    painter = QPainter(image)
+    try:
+        return canvas.renderer.paint(painter, QRectF(canvas.rect()), canvas.scene()).layout
+    finally:
+        painter.end()
 
 
 def _selection(select: tuple | None) -> Selection | None:
