@@ -57,10 +57,10 @@ def test_lesson_goes_to_each_stop(main_window, qtbot):
     dock.next()
     assert (s.step, s.phase_name()) == (1, "backward-L2") and dock.counter.text() == "stop 3 of 3"
     assert s.selection == Selection("neuron", 2, 1)  # the highlighted δ of output neuron 2
-    assert win.view.zoom == 1.5 and not dock.next_button.isEnabled()
+    assert win.view.zoom == 1.0 and not dock.next_button.isEnabled()
     assert dock.answer.isVisible() and "δ of output neuron 1" in dock.question.text()
     dock.back()
-    assert (s.step, s.phase_name()) == (1, "forward-L2") and win.view.zoom == 1.0
+    assert (s.step, s.phase_name()) == (1, "forward-L2") and win.view.zoom == pytest.approx(1.5)
 
 
 def qtbot_left():
@@ -215,11 +215,11 @@ def test_frame_follows_the_theme(main_window, dark):
 def test_zoom_keeps_the_selected_neuron_in_view(main_window, qtbot):
     win = main_window("two-two-two")
     learn_menu.open_lesson(win, DELTA)
-    win.lesson_dock.go_to(2)  # zoom 1.5 on the δ of output neuron 2
+    win.lesson_dock.go_to(1)  # zoom 1.5 on output neuron 1
     assert win.view.zoom == pytest.approx(1.5)
     from nnviz.gui.lesson_stop import canvas_layout
 
-    x, y = canvas_layout(win.canvas).neuron_pos(2, 1)
+    x, y = canvas_layout(win.canvas).neuron_pos(2, 0)
     assert 0 <= x <= win.canvas.width() and 0 <= y <= win.canvas.height()
     assert win.view.pan != (0.0, 0.0)  # moved towards the neuron, not about the middle
 

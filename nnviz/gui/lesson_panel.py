@@ -133,7 +133,10 @@ class LessonDock(QDockWidget):
         start = progress.stop if at is None else at
         previous = (self.lesson, self.progress, self.index)
         self.lesson, self.progress = lesson, progress
-        self.show()
+        if not self.isVisible():  # the text and the question get half the side's height
+            self.show()
+            height = max(self.window_.height() // 2, 300)
+            self.window_.resizeDocks([self], [height], Qt.Orientation.Vertical)
         self.raise_()
         if not self.go_to(min(max(start, 0), len(lesson.stops) - 1)):
             self.lesson, self.progress, self.index = previous
