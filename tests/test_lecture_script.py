@@ -148,3 +148,14 @@ def test_tab_opens_and_closes_the_overview(script, qtbot):
     assert not ov.isVisible() and view.isVisible()
     qtbot.keyClick(view, Qt.Key.Key_Tab)  # and again, with the overview a hidden child
     assert ov.isVisible()
+
+
+def test_help_lists_the_script_keys(script):
+    from nnviz.gui.lecture import HELP
+
+    rows = script.help_rows(HELP)
+    keys = dict(rows)
+    assert keys["PgDn"] == "next stop" and keys["PgUp"] == "previous stop"
+    assert not any("PgDn" in k for k, what in rows if what == "next phase")
+    assert "O or Tab" in keys and rows[-1] == HELP[-1]  # leaving lecture mode stays last
+    assert len(rows) == len(HELP) + 3

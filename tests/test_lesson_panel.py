@@ -235,3 +235,14 @@ def test_no_check_once_the_window_shows_another_network(main_window):
     dock.go_to(2)
     dock.answer.setText("0,1385")
     assert dock.check() is True
+
+
+def test_learn_menu_shows_and_hides_the_lesson_dock(main_window):
+    win = main_window("xor")
+    learn_menu.open_lesson(win, DELTA)
+    toggle = win.lesson_dock.toggleViewAction()
+    assert toggle in win.learn_menu.actions() and toggle.isChecked()
+    toggle.trigger()
+    assert not win.lesson_dock.isVisible()
+    learn_menu.open_lesson(win, DELTA)  # opening a lesson shows it again
+    assert win.lesson_dock.isVisible()

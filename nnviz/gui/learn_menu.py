@@ -20,6 +20,10 @@ def lesson_dock(window):
         dock = LessonDock(window)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         window.lesson_dock = dock
+        learn = getattr(window, "learn_menu", None)
+        if learn is not None:  # shown or hidden from the Learn menu from now on
+            learn.addSeparator()
+            learn.addAction(dock.toggleViewAction())
     return dock
 
 

@@ -251,9 +251,10 @@ class LectureView(QWidget):
         p.setFont(font)
         p.setPen(QColor("#ffffff"))
         line = font.pixelSize() * 1.5
-        top = rect.center().y() - line * len(HELP) / 2
+        rows = self.script.help_rows(HELP) if self.script is not None else HELP
+        top = rect.center().y() - line * len(rows) / 2
         mid = rect.center().x()
-        for n, (keys, what) in enumerate(HELP):
+        for n, (keys, what) in enumerate(rows):
             y = top + n * line
             p.drawText(
                 QRectF(rect.left(), y, mid - rect.left() - 20, line),

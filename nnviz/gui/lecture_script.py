@@ -82,6 +82,11 @@ class LectureScript:
         """The stop's ink strokes, as the lesson file gives them (for the ink layer)."""
         return self.stop.ink
 
+    def help_rows(self, base: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """Lecture mode's key list with the script's keys: PgDn/PgUp move between stops."""
+        rows = [(keys.replace(" PgDn", "").replace(" PgUp", ""), what) for keys, what in base]
+        return [SCRIPT_KEYS[0], SCRIPT_KEYS[1], *rows[:-1], SCRIPT_KEYS[3], rows[-1]]
+
     def handle_key(self, event: QKeyEvent) -> bool:
         """The script's keys (True: taken); every other key does what it does in lecture mode."""
         key = event.key()
