@@ -86,3 +86,43 @@ def test_tour_restarts_from_its_first_stop(main_window):
     win.lesson_dock.go_to(2)
     learn_menu.play_tour(win)
     assert win.lesson_dock.index == 0
+
+
+def test_the_app_welcomes_on_its_first_start_only(monkeypatch, qtbot, tmp_path):
+    """Starting nnviz (run_app) with a fresh settings file shows the welcome; the next start
+    with the same settings does not."""
+    import PySide6.QtCore
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from nnviz.gui import app as app_mod
+    from nnviz.gui.main_window import MainWindow
+
+    path = str(tmp_path / "first.ini")
+    monkeypatch.setattr(
+        PySide6.QtCore, "QSettings", lambda *a: QSettings(path, QSettings.Format.IniFormat)
+    )
+    monkeypatch.setattr(QApplication, "exec", lambda self: 0)
+    monkeypatch.setattr(app_mod, "settle_heap", lambda: None)
+    monkeypatch.delenv("NNVIZ_NO_WELCOME", raising=False)
+    monkeypatch.delenv("NNVIZ_STARTUP_PROBE", raising=False)
+
+    def start() -> MainWindow:
+        before = set(QApplication.topLevelWidgets())
+        assert app_mod.run_app(None) == 0
+        [win] = [
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, MainWindow) and w not in before
+        ]
+        qtbot.addWidget(win)
+        return win
+
+    first = start()
+    dialog = getattr(first, "welcome", None)
+    assert isinstance(dialog, welcome.WelcomeDialog) and dialog.isVisible()
+    dialog.reject()
+    first.close()
+    second = start()
+    assert getattr(second, "welcome", None) is None
+    second.close()
