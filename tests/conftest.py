@@ -4,6 +4,7 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("NNVIZ_NO_ANIMATION", "1")
+os.environ.setdefault("NNVIZ_NO_WELCOME", "1")  # the first-start welcome only where a test asks
 
 
 import pytest  # noqa: E402

@@ -47,8 +47,13 @@ def run_app(
             _quit_after_first_paint(window.canvas)
         open_files_from_desktop(app, window)
         window.show()
-        if not window.restore_autosave() and network:
+        restored = window.restore_autosave()
+        if not restored and network:
             window.open_network(network, allow_outside_data)
+        if not restored and not network and not os.environ.get("NNVIZ_STARTUP_PROBE"):
+            from nnviz.gui.welcome import maybe_welcome
+
+            maybe_welcome(window)  # the first start only
         settle_heap()
     except Exception as exc:  # start-up failed: say so in a dialog, not only on a terminal
         _startup_error(exc)

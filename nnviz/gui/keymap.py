@@ -19,6 +19,7 @@ WINDOW_LECTURE_KEYS = ("F5", "Shift+F5")
 NUMBER = "number"  # ``when``: a number has been typed (the keys then finish it)
 PEN = "pen"  # ``when``: the pen is on
 AHEAD = "ahead"  # ``when``: training ahead to a typed step
+SCRIPT = "script"  # ``when``: a lesson file plays as a lecture script
 
 _SHOWN = {
     "Right": "→",
@@ -57,6 +58,14 @@ BINDINGS: tuple[Binding, ...] = (
     Binding("prev_phase", ("Left", "Up", "PgUp", "K"), "previous phase"),
     Binding("first_phase", ("Home",), "first phase of the step"),
     Binding("last_phase", ("End",), "last phase of the step"),
+    Binding("next_stop", ("PgDown",), "next stop of the lecture script",
+            "while a lesson file plays as a lecture (Learn → Play as lecture): each stop a "
+            "slide; → ↓ Space J still step the phases", when=SCRIPT, label="PgDn (script)"),
+    Binding("prev_stop", ("PgUp",), "previous stop of the lecture script", when=SCRIPT,
+            label="PgUp (script)"),
+    Binding("overview", ("O",), "overview of the script's stops (arrows, Enter or a click jump)",
+            "each stop's title over its picture; Esc or O closes it", when=SCRIPT,
+            label="O (script)"),
     Binding("goto_step", ("Return", "Enter"), "go to that step (trains ahead if needed; Esc stops)",
             "past the last recorded one, train ahead to it (in slices, with a progress badge; "
             "Esc stops, the steps trained so far stay), refused with a dialog beyond the "

@@ -78,6 +78,7 @@ class LectureView(LectureKeysMixin, QWidget):
         self.last_key = 0
         self.ahead = None  # a TrainAhead while training to a typed step
         self.presenter = None
+        self.script = None  # a lesson file played as slides (lecture_script.LectureScript)
         self.strokes: dict[tuple[int, int], list[tuple[str, list[tuple[float, float]]]]] = {}
         self._drawing: list[tuple[float, float]] | None = None
         self.setWindowTitle("nnviz — lecture")
@@ -123,6 +124,10 @@ class LectureView(LectureKeysMixin, QWidget):
         self.options.scale = clamp_scale(value)
         self.settings.setValue("lecture/scale", self.options.scale)
         self.update()
+
+    def script_notes(self) -> str:
+        """The notes the lecture script gives for its current stop ("" without a script)."""
+        return self.script.notes() if self.script is not None else ""
 
     def phase_key(self) -> tuple[int, int]:
         return (self.session.step, self.session.phase)
@@ -178,7 +183,7 @@ class LectureView(LectureKeysMixin, QWidget):
             p.drawEllipse(self.laser_pos, r * 1.8, r * 1.8)
             p.setBrush(QColor("#ff2020"))
             p.drawEllipse(self.laser_pos, r, r)
-        status = []
+        status = [self.script.badge()] if self.script is not None else []
         if self.pen_on:
             status.append("pen")
         if self.typed:
@@ -265,8 +270,9 @@ class LectureView(LectureKeysMixin, QWidget):
         return False
 
     def current_notes(self) -> str:
-        """The lecturer's notes for the phase shown (what the presenter view shows)."""
-        return self.session.note()
+        """The notes the presenter view shows for what is on screen: the script's stop's
+        notes, then the lecturer's own for this phase."""
+        return "\n\n".join(t for t in (self.script_notes(), self.session.note()) if t)
 
     def train_ahead(self, target: int) -> None:
         """Go to ``target`` past the last recorded step: train there in slices with a progress

@@ -25,6 +25,7 @@ class LectureKeysMixin:
             keymap.NUMBER: bool(self.typed),
             keymap.PEN: self.pen_on,
             keymap.AHEAD: self.ahead is not None and self.ahead.active,
+            keymap.SCRIPT: self.script is not None,
         }
 
     def handle_key(self, event: QKeyEvent) -> bool:
@@ -54,6 +55,16 @@ class LectureKeysMixin:
         self.typed = ""  # any other key ends a number being typed
         self.update()
         return True
+
+    # ----- a lecture script's stops (lecture_script.py) ----------------------------------------
+    def on_next_stop(self) -> None:
+        self.script.go_to(self.script.index + 1)
+
+    def on_prev_stop(self) -> None:
+        self.script.go_to(self.script.index - 1)
+
+    def on_overview(self) -> None:
+        self.script.show_overview()
 
     # ----- moving through the steps -----------------------------------------------------------
     def on_next_phase(self) -> None:

@@ -143,6 +143,9 @@ class PresenterView(QWidget):
         self.caption = QLabel()
         self.caption.setWordWrap(True)
         self.caption.setTextFormat(Qt.TextFormat.RichText)
+        self.script_notes = QTextBrowser()  # the lecture script's notes for its stop
+        self.script_notes.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.script_notes.hide()
         self.notes = QPlainTextEdit()
         self.notes.setPlaceholderText(NOTES_HINT)
         self.notes.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
@@ -173,7 +176,10 @@ class PresenterView(QWidget):
         grid.addWidget(self.current, 1, 0)
         grid.addLayout(side, 0, 1, 2, 1)
         grid.addWidget(self.caption, 2, 0, 1, 2)
-        grid.addWidget(self.notes, 3, 0)
+        notes = QVBoxLayout()
+        notes.addWidget(self.script_notes, 1)
+        notes.addWidget(self.notes, 1)
+        grid.addLayout(notes, 3, 0)
         grid.addLayout(times, 3, 1)
         grid.setColumnStretch(0, 2)
         grid.setColumnStretch(1, 1)
@@ -192,6 +198,7 @@ class PresenterView(QWidget):
             (self.next_title, 0.8, True),
             (self.caption, 1.0, False),
             (self.notes, 0.9, False),
+            (self.script_notes, 0.9, False),
             (self.timer_label, 2.2, True),
             (self.clock, 1.3, False),
             (self.pause_button, 0.7, False),
@@ -241,6 +248,10 @@ class PresenterView(QWidget):
         css = richtext.css(get_theme("light"))
         self.caption.setText(document([s.caption()], css=css))
         self.formulas.setHtml(inspector_html(s, 4, "light"))
+        lecture = self._lecture()
+        scripted = lecture.script_notes() if lecture is not None else ""
+        self.script_notes.setMarkdown(scripted)
+        self.script_notes.setVisible(bool(scripted))
         if s.note_key() != self._note_key:  # another phase: its own notes
             self._note_key = s.note_key()
             self._filling = True

@@ -239,4 +239,7 @@ class ActionsMixin:
         help_menu.addAction(self.act_keys)
         help_menu.addAction(self.act_glossary)
         help_menu.addAction(self.act_about)
+        from nnviz.gui import learn_menu
+
+        learn_menu.install(self, mb, help_menu)  # Learn menu; Help → Welcome…, Tour
         self._rebuild_recent()
