@@ -15,12 +15,12 @@ from PySide6.QtGui import (
     QKeyEvent,
     QMouseEvent,
     QPainter,
-    QPainterPath,
-    QPen,
 )
 from PySide6.QtWidgets import QWidget
 
+from nnviz.core.ink import INK_COLOURS
 from nnviz.gui.canvas import scene_for
+from nnviz.gui.ink import INK_KEYS, InkLayer
 from nnviz.gui.inspector import inspector_lines
 from nnviz.gui.session import Session
 from nnviz.render.renderer import NetworkRenderer, RenderInfo
@@ -28,8 +28,7 @@ from nnviz.render.view import ViewState, clamp_scale
 
 NEXT_KEYS = {Qt.Key.Key_Right, Qt.Key.Key_Down, Qt.Key.Key_PageDown, Qt.Key.Key_Space, Qt.Key.Key_J}
 PREV_KEYS = {Qt.Key.Key_Left, Qt.Key.Key_Up, Qt.Key.Key_PageUp, Qt.Key.Key_K}
-PEN_COLOURS = ("#e4007c", "#0072b2", "#009e73", "#d55e00")
-PEN_KEYS = (Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_3, Qt.Key.Key_4)
+PEN_COLOURS = tuple(INK_COLOURS.values())
 HELP_BACKGROUND = "#15171a"
 
 HELP = [
@@ -39,7 +38,7 @@ HELP = [
     ("number, then Enter", "go to that step (trains ahead if needed; Esc stops)"),
     ("B or .", "blackout"),
     ("W", "whiteout"),
-    ("C", "pen on/off (1–4 colours, Delete clears this phase)"),
+    *INK_KEYS,
     ("L", "laser pointer"),
     ("Z or double-click", "zoom into a neuron's neighbourhood (numbers grow too) and back"),
     ("F", "show/hide the formulas panel"),
@@ -80,11 +79,12 @@ class LectureView(QWidget):
             pan=(0.0, 0.0),
             show_caption=True,
             show_legend=False,
+            legend_corner=bool(settings.value("lecture/legend", True, type=bool)),
         )
         self.blackout: str | None = None  # None, "black" or "white"
         self.help_shown = False
         self.pen_on = False
-        self.pen_colour = PEN_COLOURS[0]
+        self.ink = InkLayer(self)  # the strokes themselves are the session's (session.ink)
         self.laser_on = False
         self.laser_pos: QPointF | None = None
         self.formulas_shown = bool(settings.value("lecture/formulas", False, type=bool))
@@ -92,8 +92,6 @@ class LectureView(QWidget):
         self.typed = ""
         self.ahead = None  # a TrainAhead while training to a typed step
         self.presenter = None
-        self.strokes: dict[tuple[int, int], list[tuple[str, list[tuple[float, float]]]]] = {}
-        self._drawing: list[tuple[float, float]] | None = None
         self.setWindowTitle("nnviz — lecture")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMouseTracking(True)
@@ -138,11 +136,12 @@ class LectureView(QWidget):
         self.settings.setValue("lecture/scale", self.options.scale)
         self.update()
 
-    def phase_key(self) -> tuple[int, int]:
-        return (self.session.step, self.session.phase)
+    @property
+    def pen_colour(self) -> str:
+        return INK_COLOURS[self.ink.colour]
 
-    def current_strokes(self) -> list[tuple[str, list[tuple[float, float]]]]:
-        return self.strokes.get(self.phase_key(), [])
+    def current_strokes(self) -> list:
+        return self.ink.strokes()
 
     def scene(self):
         side = None
@@ -178,11 +177,8 @@ class LectureView(QWidget):
             p.fillRect(rect, QColor("#000000" if self.blackout == "black" else "#ffffff"))
             return
         self.info = self.renderer.paint(p, rect, self.scene())
+        self.ink.paint(p, rect)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        for colour, points in self.current_strokes():
-            self._stroke(p, rect, colour, points)
-        if self._drawing:
-            self._stroke(p, rect, self.pen_colour, self._drawing)
         if self.laser_on and self.laser_pos is not None:
             r = max(rect.height() / 90, 6)
             p.setPen(Qt.PenStyle.NoPen)
@@ -194,7 +190,7 @@ class LectureView(QWidget):
             p.drawEllipse(self.laser_pos, r, r)
         status = []
         if self.pen_on:
-            status.append("pen")
+            status.append(self.ink.status())
         if self.typed:
             status.append(f"go to step {self.typed}…")
         if self.ahead is not None and self.ahead.active:
@@ -204,24 +200,6 @@ class LectureView(QWidget):
             self._badge(p, rect, "  ·  ".join(status))
         if self.help_shown:
             self._help(p, rect)
-
-    def _stroke(self, p: QPainter, rect: QRectF, colour: str, points) -> None:
-        if not points:
-            return
-        pen = QPen(QColor(colour))
-        pen.setWidthF(max(rect.height() / 270, 3))
-        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
-        p.setPen(pen)
-        path = QPainterPath(
-            QPointF(
-                rect.left() + points[0][0] * rect.width(), rect.top() + points[0][1] * rect.height()
-            )
-        )
-        for x, y in points[1:]:
-            path.lineTo(rect.left() + x * rect.width(), rect.top() + y * rect.height())
-        p.setBrush(Qt.BrushStyle.NoBrush)
-        p.drawPath(path)
 
     def _font(self, rect: QRectF, factor: float = 1.0) -> QFont:
         f = QFont("DejaVu Sans")
@@ -276,8 +254,7 @@ class LectureView(QWidget):
             self.help_shown = False  # any key closes the help
         elif self.ahead is not None and self.ahead.active and key == Qt.Key.Key_Escape:
             self.ahead.stop()  # Esc stops training ahead (the steps trained so far stay)
-        elif self.pen_on and key in PEN_KEYS:  # with the pen on, 1-4 are its colours
-            self.pen_colour = PEN_COLOURS[PEN_KEYS.index(key)]
+        elif self.ink.handle_key(event, self.pen_on):  # with the pen on, 1-4 are its colours
             self.typed = ""
         elif self.blackout and (
             key in (Qt.Key.Key_B, Qt.Key.Key_Period, Qt.Key.Key_W)
@@ -317,8 +294,9 @@ class LectureView(QWidget):
             self.setCursor(
                 Qt.CursorShape.CrossCursor if self.pen_on else Qt.CursorShape.ArrowCursor
             )
-        elif key == Qt.Key.Key_Delete:
-            self.strokes.pop(self.phase_key(), None)
+        elif key == Qt.Key.Key_G:
+            self.options.legend_corner = not self.options.legend_corner
+            self.settings.setValue("lecture/legend", self.options.legend_corner)
         elif key == Qt.Key.Key_L:
             self.laser_on = not self.laser_on
             self.setCursor(
@@ -435,12 +413,9 @@ class LectureView(QWidget):
         self.update()
 
     # ----- mouse: pen, laser, selection ---------------------------------------------------------
-    def _norm(self, pos: QPointF) -> tuple[float, float]:
-        return (pos.x() / max(self.width(), 1), pos.y() / max(self.height(), 1))
-
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         if self.pen_on and event.button() == Qt.MouseButton.LeftButton:
-            self._drawing = [self._norm(event.position())]
+            self.ink.press(event.position())
         elif event.button() == Qt.MouseButton.LeftButton and self.info is not None:
             found = self.info.layout.neuron_at(event.position().x(), event.position().y())
             if found is not None:
@@ -449,20 +424,14 @@ class LectureView(QWidget):
                 self.session.select(Selection("neuron", found[0], found[1]))
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        if self._drawing is not None:
-            self._drawing.append(self._norm(event.position()))
+        if self.ink.move(event.position()):
             self.update()
         if self.laser_on:
             self.laser_pos = event.position()
             self.update()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        if self._drawing is not None:
-            if len(self._drawing) > 1:
-                self.strokes.setdefault(self.phase_key(), []).append(
-                    (self.pen_colour, self._drawing)
-                )
-            self._drawing = None
+        if self.ink.release():
             self.update()
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802

@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from nnviz.core.engine import Engine
 from nnviz.core.explain import header, phase_caption
 from nnviz.core.history import History
+from nnviz.core.ink import InkBook
 from nnviz.core.phases import phase_names
 from nnviz.core.runs import Run, RunTree
 from nnviz.core.runs_file import session_data
@@ -122,6 +123,7 @@ class Session(QObject, RunsMixin, ReplayMixin):
         self.sample = 0
         self.dirty = False
         self.compared = set()
+        self.ink = InkBook()  # lecture ink, by (run id, step, phase); kept in session files
         self._shown_run_changed()
         self.opened.emit()
         for note in self.engine.notes:
@@ -423,9 +425,11 @@ class Session(QObject, RunsMixin, ReplayMixin):
     ) -> SessionData:
         """What a session file (going into ``folder``) holds: every run, the run and position
         shown, the view; CSV data named from that folder, or embedded (see runs.session_data)."""
-        return session_data(
+        data = session_data(
             self.runs, self.step, self.phase, view or {}, folder=folder, embed=embed
         )
+        data.ink = self.ink
+        return data
 
 
 def _finite(x: float) -> bool:

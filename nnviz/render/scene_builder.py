@@ -60,6 +60,7 @@ def build_scene(
         caption=phase_caption(spec.activations, spec.loss, phase_name, optimizer=spec.optimizer),
         show_caption=view.show_caption,
         show_legend=view.show_legend,
+        legend_corner=view.legend_corner,
         zoom=view.zoom,
         pan=view.pan,
         input_names=inputs,

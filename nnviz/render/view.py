@@ -46,6 +46,7 @@ class ViewState:
     pan: tuple[float, float] = (0.0, 0.0)
     show_caption: bool = True
     show_legend: bool = True
+    legend_corner: bool = False
     formulas: bool = False
     _listeners: list[Listener] = field(default_factory=list, repr=False, compare=False)
 
