@@ -28,6 +28,11 @@ INK_KEYS = [  # (key, what it does): for the lecture key map and its help
     ("Delete", "clear this phase's ink"),
     ("G", "legend on/off"),
 ]
+INK_HELP = [  # the same, in three lines of lecture mode's help
+    ("C", "pen on/off; with the pen on: 1–4 colours, [ ] width, E eraser"),
+    ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo ink (pen on); Delete clears this phase's ink"),
+    ("G", "legend on/off"),
+]
 
 
 class InkLayer:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QWidget
 
 from nnviz.core.ink import INK_COLOURS
 from nnviz.gui.canvas import scene_for
-from nnviz.gui.ink import INK_KEYS, InkLayer
+from nnviz.gui.ink import INK_HELP, InkLayer
 from nnviz.gui.inspector import inspector_lines
 from nnviz.gui.session import Session
 from nnviz.render.renderer import NetworkRenderer, RenderInfo
@@ -38,7 +38,7 @@ HELP = [
     ("number, then Enter", "go to that step (trains ahead if needed; Esc stops)"),
     ("B or .", "blackout"),
     ("W", "whiteout"),
-    *INK_KEYS,
+    *INK_HELP,
     ("L", "laser pointer"),
     ("Z or double-click", "zoom into a neuron's neighbourhood (numbers grow too) and back"),
     ("F", "show/hide the formulas panel"),
