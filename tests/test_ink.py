@@ -213,6 +213,10 @@ def test_eraser_undo_redo_and_clear(qtbot, lecture):
     assert lecture.current_strokes() == []
     qtbot.keyClick(lecture, Qt.Key.Key_Z, ctrl)  # a clear is undone too
     assert lecture.current_strokes() == [first]
+    qtbot.keyClick(lecture, Qt.Key.Key_C)  # pen off: Ctrl+Z neither undoes nor zooms
+    qtbot.keyClick(lecture, Qt.Key.Key_Z, ctrl)
+    assert lecture.current_strokes() == [first] and not lecture.zoomed
+    qtbot.keyClick(lecture, Qt.Key.Key_C)
     s.next_phase()  # undo works on the phase shown: nothing here to undo
     qtbot.keyClick(lecture, Qt.Key.Key_Z, ctrl)
     s.prev_phase()
@@ -271,3 +275,28 @@ def test_a_session_file_with_hostile_ink_opens_and_says_so(qtbot, main_window, t
     assert win.errors == [] and win.session.ink.count() == 0
     assert any("ink was left out" in m for m in said)
     assert win.session.n_steps == 1
+
+
+def test_ink_follows_its_run_when_a_session_file_gives_run_ids_out_again(qtbot):
+    from nnviz.core.ink import Stroke
+
+    spec, base = load("two-two-two")
+    s = Session(spec, base, "two-two-two")
+    s.next_step()
+    s.goto_step(1, 0)
+    first = s.run
+    second = s.set_parameter(0, 0, 0, 0.5)
+    s.switch_run(first, 1)
+    third = s.set_parameter(0, 1, 1, 0.7)
+    assert (first.id, second.id, third.id) == (1, 2, 3)
+    stroke = Stroke("green", 8.0, ((1.0, 0.25), (1.5, 0.0)))
+    s.ink.add((third.id, 1, 0), stroke)
+    s.ink.add((second.id, 1, 0), Stroke("blue", 4.0, ((0.0, 0.0), (1.0, 0.0))))
+    s.delete_run(second)  # the file holds runs 1 and 3: replayed, they are runs 1 and 2
+    doc = json.loads(json.dumps(session_file.to_json(s.to_session_data())))
+    assert [k["run"] for k in doc["ink"]] == [3]  # a deleted run's ink is not saved
+    t = Session(spec, base, "two-two-two")
+    t.open_session(session_file.from_json(doc), base, "x.nnviz")
+    edited = next(r for r in t.runs.runs.values() if r.edits and r.edits[0].value == 0.7)
+    assert edited.id == 2 and list(t.ink.pages) == [(2, 1, 0)]
+    assert t.ink.pages[(2, 1, 0)][0].points == stroke.points

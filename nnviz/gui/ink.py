@@ -88,14 +88,14 @@ class InkLayer:
         ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
         if key == Qt.Key.Key_Delete and not ctrl:
             self.clear()
-        elif not pen_on:
-            return False
-        elif ctrl and key == Qt.Key.Key_Z:
+        elif ctrl and key == Qt.Key.Key_Z:  # with the pen off it does nothing (Z alone zooms)
+            if not pen_on:
+                return True
             if mods & Qt.KeyboardModifier.ShiftModifier:
                 self.redo()
             else:
                 self.undo()
-        elif ctrl:
+        elif not pen_on or ctrl:
             return False
         elif key in COLOUR_KEYS:
             self.colour = COLOUR_NAMES[COLOUR_KEYS.index(key)]
