@@ -206,3 +206,11 @@ def history_bytes(n_weight_layers: int, steps: int) -> int:
     """A history's per-step records (loss, epoch, gradient norm per layer), with the room its
     arrays grow into (they double)."""
     return 2 * steps * (8 + 4 + 4 * n_weight_layers)
+
+
+# Lecture ink kept in a session file (see nnviz.core.ink): a hand-drawn lecture makes a few
+# hundred strokes of a few hundred points; a hostile file is refused long before memory matters.
+INK_MAX_STROKES = 20_000
+INK_MAX_STROKE_POINTS = 20_000  # points of one stroke
+INK_MAX_POINTS = 1_000_000  # points of all the strokes together
+INK_MAX_COORD = 1_000.0  # |x| and |y| in network coordinates (columns, network heights)

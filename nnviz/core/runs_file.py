@@ -50,6 +50,10 @@ class RunReplay:
             self.tree.current = self._made.get(self.shown, self.tree.current)
         return trained
 
+    def run_ids(self) -> dict[int, int]:
+        """Each replayed run's id in the file → its id now (ids are given out again)."""
+        return {saved: run.id for saved, run in self._made.items()}
+
     def _make(self, rd) -> Run:
         tree = self.tree
         if rd.parent is None:

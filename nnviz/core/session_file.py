@@ -2,7 +2,9 @@
 many steps it trained), which run and step were on screen, and the view. Opening one replays
 every run exactly (training is deterministic), so the file stays small however long the runs.
 
-Format 2 holds every run; format 1 (one network, its weight edits at any step) still opens, as
+Format 2 holds every run (and, optionally, the lecture ink drawn over its phases: see
+nnviz.core.ink; ink that is malformed or beyond the limits is left out with a message, the
+session still opens); format 1 (one network, its weight edits at any step) still opens, as
 a first run and one edit run per edit."""
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from nnviz.core.errors import SpecError
+from nnviz.core.ink import InkBook, read_ink
 from nnviz.core.limits import SESSION_MAX_EDITS, SESSION_MAX_STEPS
 from nnviz.core.netfile import read_json
 from nnviz.core.output import write_json
@@ -66,6 +69,8 @@ class SessionData:
     current: int = 1
     notes: dict[tuple[int, int, int], str] = field(default_factory=dict)
     """The lecturer's notes: (run id, step, phase) → text."""
+    ink: InkBook = field(default_factory=InkBook)  # lecture ink, by (run id, step, phase)
+    ink_note: str | None = None  # why a file's ink was left out, to tell the user
 
     def all_runs(self) -> list[RunData]:
         """The runs to replay, parents first; a format-1 file's edits become edit runs."""
@@ -122,6 +127,7 @@ def to_json(data: SessionData) -> dict:
         "position": {"step": data.step, "phase": data.phase},
         "view": data.view,
         "notes": _notes_json(data.notes, runs),
+        **({"ink": data.ink.to_json({r.id for r in runs})} if data.ink else {}),
     }
 
 
@@ -259,10 +265,18 @@ def _from_json_2(obj: dict, where: str) -> SessionData:
     step = _int(pos, "step", 0, shown.n_steps, where)
     phase = _int(pos, "phase", -1, 2 * len(shown.spec.layers) - 1, where)
     first = next(iter(runs.values()))
-    return SessionData(
+    data = SessionData(
         first.spec, first.n_steps, step, phase, [], _view(obj, where), list(runs.values()), current,
         _notes(obj, runs, where),
     )  # fmt: skip
+
+    def page_ok(page: tuple[int, int, int]) -> bool:
+        run = runs.get(page[0])
+        n_phases = 2 * len(run.spec.layers) if run else 0
+        return run is not None and page[1] <= run.n_steps and -1 <= page[2] < n_phases
+
+    data.ink, data.ink_note = read_ink(obj.get("ink"), page_ok)
+    return data
 
 
 def _notes(obj: dict, runs: dict[int, RunData], where: str) -> dict[tuple[int, int, int], str]:

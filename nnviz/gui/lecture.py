@@ -16,13 +16,13 @@ from PySide6.QtGui import (
     QKeyEvent,
     QMouseEvent,
     QPainter,
-    QPainterPath,
-    QPen,
 )
 from PySide6.QtWidgets import QWidget
 
+from nnviz.core.ink import INK_COLOURS
 from nnviz.gui import keymap
 from nnviz.gui.canvas import scene_for
+from nnviz.gui.ink import InkLayer
 from nnviz.gui.inspector import inspector_lines
 from nnviz.gui.lecture_keys import PEN_COLOURS, LectureKeysMixin
 from nnviz.gui.session import Session
@@ -63,12 +63,13 @@ class LectureView(LectureKeysMixin, QWidget):
             pan=(0.0, 0.0),
             show_caption=True,
             show_legend=False,
+            legend_corner=bool(settings.value("lecture/legend", True, type=bool)),
         )
         self.blackout: str | None = None  # None, "black" or "white"
         self.help_shown = False
         self.help_drawn: list[tuple[str, str, QRectF, bool]] = []
         self.pen_on = False
-        self.pen_colour = PEN_COLOURS[0]
+        self.ink = InkLayer(self)  # the strokes themselves are the session's (session.ink)
         self.laser_on = False
         self.laser_pos: QPointF | None = None
         self.formulas_shown = bool(settings.value("lecture/formulas", False, type=bool))
@@ -79,8 +80,6 @@ class LectureView(LectureKeysMixin, QWidget):
         self.ahead = None  # a TrainAhead while training to a typed step
         self.presenter = None
         self.script = None  # a lesson file played as slides (lecture_script.LectureScript)
-        self.strokes: dict[tuple[int, int], list[tuple[str, list[tuple[float, float]]]]] = {}
-        self._drawing: list[tuple[float, float]] | None = None
         self.setWindowTitle("nnviz — lecture")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMouseTracking(True)
@@ -129,11 +128,12 @@ class LectureView(LectureKeysMixin, QWidget):
         """The notes the lecture script gives for its current stop ("" without a script)."""
         return self.script.notes() if self.script is not None else ""
 
-    def phase_key(self) -> tuple[int, int]:
-        return (self.session.step, self.session.phase)
+    @property
+    def pen_colour(self) -> str:
+        return INK_COLOURS[self.ink.colour]
 
-    def current_strokes(self) -> list[tuple[str, list[tuple[float, float]]]]:
-        return self.strokes.get(self.phase_key(), [])
+    def current_strokes(self) -> list:
+        return self.ink.strokes()
 
     def scene(self):
         side = None
@@ -169,11 +169,8 @@ class LectureView(LectureKeysMixin, QWidget):
             p.fillRect(rect, QColor("#000000" if self.blackout == "black" else "#ffffff"))
             return
         self.info = self.renderer.paint(p, rect, self.scene())
+        self.ink.paint(p, rect)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        for colour, points in self.current_strokes():
-            self._stroke(p, rect, colour, points)
-        if self._drawing:
-            self._stroke(p, rect, self.pen_colour, self._drawing)
         if self.laser_on and self.laser_pos is not None:
             r = max(rect.height() / 90, 6)
             p.setPen(Qt.PenStyle.NoPen)
@@ -185,7 +182,7 @@ class LectureView(LectureKeysMixin, QWidget):
             p.drawEllipse(self.laser_pos, r, r)
         status = [self.script.badge()] if self.script is not None else []
         if self.pen_on:
-            status.append("pen")
+            status.append(self.ink.status())
         if self.typed:
             status.append(f"go to step {self.typed}…")
         if self.ahead is not None and self.ahead.active:
@@ -197,24 +194,6 @@ class LectureView(LectureKeysMixin, QWidget):
             self._badge(p, rect, "  ·  ".join(status))
         if self.help_shown:
             self._help(p, rect)
-
-    def _stroke(self, p: QPainter, rect: QRectF, colour: str, points) -> None:
-        if not points:
-            return
-        pen = QPen(QColor(colour))
-        pen.setWidthF(max(rect.height() / 270, 3))
-        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
-        p.setPen(pen)
-        path = QPainterPath(
-            QPointF(
-                rect.left() + points[0][0] * rect.width(), rect.top() + points[0][1] * rect.height()
-            )
-        )
-        for x, y in points[1:]:
-            path.lineTo(rect.left() + x * rect.width(), rect.top() + y * rect.height())
-        p.setBrush(Qt.BrushStyle.NoBrush)
-        p.drawPath(path)
 
     def _font(self, rect: QRectF, factor: float = 1.0) -> QFont:
         f = QFont("DejaVu Sans")
@@ -364,12 +343,9 @@ class LectureView(LectureKeysMixin, QWidget):
         self.update()
 
     # ----- mouse: pen, laser, selection ---------------------------------------------------------
-    def _norm(self, pos: QPointF) -> tuple[float, float]:
-        return (pos.x() / max(self.width(), 1), pos.y() / max(self.height(), 1))
-
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         if self.pen_on and event.button() == Qt.MouseButton.LeftButton:
-            self._drawing = [self._norm(event.position())]
+            self.ink.press(event.position())
         elif event.button() == Qt.MouseButton.LeftButton and self.info is not None:
             found = self.info.layout.neuron_at(event.position().x(), event.position().y())
             if found is not None:
@@ -378,20 +354,14 @@ class LectureView(LectureKeysMixin, QWidget):
                 self.session.select(Selection("neuron", found[0], found[1]))
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        if self._drawing is not None:
-            self._drawing.append(self._norm(event.position()))
+        if self.ink.move(event.position()):
             self.update()
         if self.laser_on:
             self.laser_pos = event.position()
             self.update()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        if self._drawing is not None:
-            if len(self._drawing) > 1:
-                self.strokes.setdefault(self.phase_key(), []).append(
-                    (self.pen_colour, self._drawing)
-                )
-            self._drawing = None
+        if self.ink.release():
             self.update()
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802

@@ -7,10 +7,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
 
+from nnviz.core.ink import INK_COLOURS
 from nnviz.gui import keymap
 from nnviz.gui.session import Selection
 
-PEN_COLOURS = ("#e4007c", "#0072b2", "#009e73", "#d55e00")
+PEN_COLOURS = tuple(INK_COLOURS.values())
 _OVER_HELP = {"larger", "smaller", "normal_size"}  # keys that act while the help is shown
 _UNBLANK = {"blackout", "whiteout", "next_phase", "prev_phase"}  # keys that end a blackout
 _NO_MODS = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
@@ -144,10 +145,29 @@ class LectureKeysMixin:
         self.setCursor(Qt.CursorShape.CrossCursor if self.pen_on else Qt.CursorShape.ArrowCursor)
 
     def on_pen_colour(self) -> None:
-        self.pen_colour = PEN_COLOURS[self.last_key - int(Qt.Key.Key_1)]
+        self.ink.set_colour(self.last_key - int(Qt.Key.Key_1))
+
+    def on_ink_thinner(self) -> None:
+        self.ink.set_width(-1)
+
+    def on_ink_thicker(self) -> None:
+        self.ink.set_width(+1)
+
+    def on_eraser(self) -> None:
+        self.ink.eraser = not self.ink.eraser
+
+    def on_ink_undo(self) -> None:
+        self.ink.undo()
+
+    def on_ink_redo(self) -> None:
+        self.ink.redo()
 
     def on_clear_ink(self) -> None:
-        self.strokes.pop(self.phase_key(), None)
+        self.ink.clear()
+
+    def on_legend(self) -> None:
+        self.options.legend_corner = not self.options.legend_corner
+        self.settings.setValue("lecture/legend", self.options.legend_corner)
 
     def on_laser(self) -> None:
         self.laser_on = not self.laser_on

@@ -96,6 +96,9 @@ class ReplayMixin:
         self._stop_replay()
         tree = r.replay.tree
         step = r.data.step if complete else min(r.data.step, tree.current.n_steps)
+        self.ink = r.data.ink.remapped(r.replay.run_ids())  # lecture ink, on the runs made
+        if r.data.ink_note:
+            self.message.emit(r.data.ink_note)
         self.switch_run(tree.current, step)
         self.goto_step(step, r.data.phase)
         self.dirty = not complete

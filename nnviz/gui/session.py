@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from nnviz.core.engine import Engine
 from nnviz.core.explain import header, phase_caption
 from nnviz.core.history import History
+from nnviz.core.ink import InkBook
 from nnviz.core.phases import phase_names
 from nnviz.core.runs import Run, RunTree
 from nnviz.core.runs_file import session_data
@@ -124,6 +125,7 @@ class Session(QObject, RunsMixin, ReplayMixin, NotesMixin):
         self.dirty = False
         self.compared = set()
         self.notes = {}
+        self.ink = InkBook()  # lecture ink, by (run id, step, phase); kept in session files
         self._shown_run_changed()
         self.opened.emit()
         for note in self.engine.notes:
@@ -429,6 +431,7 @@ class Session(QObject, RunsMixin, ReplayMixin, NotesMixin):
             self.runs, self.step, self.phase, view or {}, folder=folder, embed=embed
         )
         data.notes = dict(self.notes)
+        data.ink = self.ink
         return data
 
 

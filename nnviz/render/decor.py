@@ -77,6 +77,10 @@ def draw_highlight(p: QPainter, th: Theme, lay: Layout, disp: Display, body: QRe
         return
     w = min(lay.radius * 4.2, lay.column_gap * 0.8)
     p.fillRect(QRectF(x - w / 2, body.top(), w, body.height()), qcolor(th.highlight))
+    if th.band_edge:  # a projector washes a pale band out: rules at its sides keep it
+        rule = max(body.height() / 1080 * 1.6 * th.line_scale, 2.0)
+        for left in (x - w / 2, x + w / 2 - rule):
+            p.fillRect(QRectF(left, body.top(), rule, body.height()), qcolor(th.band_edge))
 
 
 def titles_height(kit: Kit, px: float, min_px: float) -> float:

@@ -45,6 +45,8 @@ def edge_widths(s: float, th: Theme, n_drawn: int, active: bool = True) -> np.nd
     density = float(np.clip(np.sqrt(120.0 / max(n_drawn, 1)), 0.4, 1.5))
     top = 3.2 * s * th.line_scale * density * (1.0 if active else 0.75)
     floor = max(0.8 * s * th.line_scale * density, 0.5) if active else 0.3
+    if th.edge_min_px:  # projection: no hairlines (a projector loses them)
+        top, floor = max(top, th.edge_min_px * s), max(floor, th.edge_min_px * s)
     return np.maximum(top * (np.arange(WIDTH_BUCKETS) + 1) / WIDTH_BUCKETS, min(floor, top))
 
 
@@ -57,7 +59,7 @@ def _pens(kit: Kit, th: Theme, s: float, n_drawn: int, active: bool) -> list[QPe
         widths = edge_widths(s, th, n_drawn, active).tolist()
         hit = []
         for bk in range(WIDTH_BUCKETS):
-            strength = edge_strength(bk, active)
+            strength = th.edge_floor + (1 - th.edge_floor) * edge_strength(bk, active)
             for colour in (th.negative, th.positive):
                 hit.append(kit.pen(kit.blended(colour, th.background, strength), widths[bk]))
             hit.append(kit.pen(kit.colour(th.error), widths[bk]))

@@ -40,6 +40,9 @@ class Layout:
     layers: list[LayerLayout]
     radius: float
     centre: tuple[float, float] = (0.0, 0.0)  # the point zoom and pan act about
+    height: float = 1.0  # the network area's height before zoom
+    zoom: float = 1.0
+    pan: tuple[float, float] = (0.0, 0.0)
 
     @property
     def column_gap(self) -> float:
@@ -57,6 +60,34 @@ class Layout:
         if hits.size == 0:
             return None
         return float(lay.x), float(lay.ys[hits[0]])
+
+    def to_network(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Target pixels → network coordinates (x in columns: 0 the input column, 1 the next,
+        fractions between and beyond; y in network heights from the area's middle), which do
+        not change with zoom, pan or type scale: lecture ink keeps to its neurons."""
+        cols = np.array([c.x for c in self.layers], dtype=np.float64)
+        idx = np.arange(cols.size, dtype=np.float64)
+        x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+        u = np.interp(x, cols, idx)
+        if cols.size > 1:
+            lo, hi = x < cols[0], x > cols[-1]
+            u[lo] = (x[lo] - cols[0]) / (cols[1] - cols[0])
+            u[hi] = idx[-1] + (x[hi] - cols[-1]) / (cols[-1] - cols[-2])
+        v = (y - (self.centre[1] + self.pan[1])) / max(self.height * self.zoom, 1e-9)
+        return u, v
+
+    def from_network(self, u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Network coordinates → target pixels (the inverse of :meth:`to_network`)."""
+        cols = np.array([c.x for c in self.layers], dtype=np.float64)
+        idx = np.arange(cols.size, dtype=np.float64)
+        u, v = np.asarray(u, dtype=np.float64), np.asarray(v, dtype=np.float64)
+        x = np.interp(u, idx, cols)
+        if cols.size > 1:
+            lo, hi = u < 0, u > idx[-1]
+            x[lo] = cols[0] + u[lo] * (cols[1] - cols[0])
+            x[hi] = cols[-1] + (u[hi] - idx[-1]) * (cols[-1] - cols[-2])
+        y = self.centre[1] + self.pan[1] + v * self.height * self.zoom
+        return x, y
 
     def neuron_at(self, x: float, y: float) -> tuple[int, int] | None:
         """The (layer, neuron) drawn within 1.2 radii of a point."""
@@ -157,4 +188,11 @@ def compute_layout(
                 fold_y=fold_y,
             )
         )
-    return Layout(layers=layers, radius=radius * zoom, centre=(cx, cy))
+    return Layout(
+        layers=layers,
+        radius=radius * zoom,
+        centre=(cx, cy),
+        height=float(height),
+        zoom=float(zoom),
+        pan=(float(pan[0]), float(pan[1])),
+    )

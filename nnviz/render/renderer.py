@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QGuiApplication, QPainter, QPicture
 
-from nnviz.render import decor
+from nnviz.render import corner_legend, decor
 from nnviz.render.annotate import (
     NUMBER_KINDS,
     DrawnLabel,
@@ -59,6 +59,7 @@ class RenderInfo:
     summarised: list[str] = field(default_factory=list)
     hidden: list[str] = field(default_factory=list)
     header_box: QRectF | None = None
+    legend_box: QRectF | None = None  # the compact (corner) legend
     net_box: QRectF | None = None
     caption_box: QRectF | None = None
     edges_drawn: int = 0
@@ -167,6 +168,17 @@ class NetworkRenderer:
         hidden_h = deco_px * 1.2 if st.label_mode != "none" else 0.0
         left_m = min(base_px * 3.5, body.width() * 0.12)
         right_m = min(base_px * 10.5, body.width() * 0.26)
+        corner = None
+        if st.legend_corner and not st.show_legend:
+            # top right, in the margin right of the network (the column titles never reach
+            # past it); where the margin is too narrow, in a strip of its own at the bottom
+            cw, ch = corner_legend.legend_size(kit, deco_px, MIN_LABEL_PX)
+            gap = deco_px * 0.3
+            top = body.top() + gap
+            if cw + gap * 2 > right_m:
+                legend_h = max(legend_h, ch + gap * 2)
+                top = body.bottom() - ch - gap
+            corner = QRectF(body.right() - cw - gap, top, cw, ch)
         net = QRectF(
             body.left() + left_m,
             body.top() + title_h,
@@ -219,6 +231,8 @@ class NetworkRenderer:
             draw_flow_arrow(p, th, lay, disp, s, net.top() - arrow_h * 0.55)
             arrow = flow_arrow_box(th, lay, disp, s, net.top() - arrow_h * 0.55)
             obstacles = [arrow] if arrow else []
+            if corner is not None:
+                obstacles.append((corner.left(), corner.top(), corner.right(), corner.bottom()))
             drawn, outcome = annotate(p, kit, st, th, lay, disp, sizes, area, obstacles)
         finally:
             p.restore()
@@ -241,8 +255,14 @@ class NetworkRenderer:
             )
         if outcome.hidden:
             y = net.bottom() + note_h + hidden_h * 0.5
-            box = decor.draw_hidden_note(p, kit, th, outcome.hidden, body, y, deco_px, MIN_LABEL_PX)
+            room = QRectF(body)
+            if corner is not None and corner.top() < y + deco_px:  # the note stops at the legend
+                room.setRight(corner.left() - deco_px * 0.3)
+            box = decor.draw_hidden_note(p, kit, th, outcome.hidden, room, y, deco_px, MIN_LABEL_PX)
             info.labels.append(DrawnLabel(decor.hidden_text(outcome.hidden), box, deco_px, "note"))
+        if corner is not None:
+            info.labels += corner_legend.draw_legend(p, kit, th, corner, deco_px, MIN_LABEL_PX)
+            info.legend_box = corner
         if st.show_legend:
             box = QRectF(body.left(), body.bottom() - legend_h, body.width(), legend_h)
             decor.draw_legend(p, kit, st, th, disp, box, deco_px, MIN_LABEL_PX)

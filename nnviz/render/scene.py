@@ -39,6 +39,7 @@ class SceneState:
     caption: str = ""
     show_caption: bool = True
     show_legend: bool = True
+    legend_corner: bool = False  # the compact legend in the corner (lecture mode)
     zoom: float = 1.0
     pan: tuple[float, float] = (0.0, 0.0)
     input_names: list[str] | None = None

@@ -64,6 +64,7 @@ def build_scene(
         ),
         show_caption=view.show_caption,
         show_legend=view.show_legend,
+        legend_corner=view.legend_corner,
         zoom=view.zoom,
         pan=view.pan,
         input_names=inputs,

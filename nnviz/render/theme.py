@@ -27,6 +27,10 @@ class Theme:
     line_scale: float = 1.0
     node_scale: float = 1.0
     small_net_px: float = 0.0  # numbers of networks up to 4 neurons a layer never shrink below
+    # projection (lecture themes): what a projector washes out keeps ≥ 3:1 on the background
+    band_edge: str = ""  # the rules at the sides of the phase's band ("" none)
+    edge_floor: float = 0.0  # the least strength edge colours are laid over the background with
+    edge_min_px: float = 0.0  # the thinnest edge, px at 1080 px
 
     @property
     def dark(self) -> bool:
@@ -66,21 +70,33 @@ THEMES: dict[str, Theme] = {
     "dark": Theme("dark", **_DARK),
     "lecture-light": Theme(
         "lecture-light",
-        **{**_LIGHT, "foreground": "#000000", "muted": "#444444"},
+        **{**_LIGHT, "foreground": "#000000", "muted": "#444444", "highlight": "#ffeeb8"},
         label_px=42.0,  # digits (cap height) 31 px: legible from the back of a hall
         caption_px=34.0,
         small_net_px=41.0,
         line_scale=2.0,
         node_scale=1.25,
+        band_edge="#9a7200",  # 4.4:1 on white
+        edge_floor=0.85,  # the palette's orange at 0.85: 3.5:1 on white
+        edge_min_px=2.0,
     ),
     "lecture-dark": Theme(
         "lecture-dark",
-        **{**_DARK, "background": "#000000", "foreground": "#ffffff", "muted": "#c8c8c8"},
+        **{
+            **_DARK,
+            "background": "#000000",
+            "foreground": "#ffffff",
+            "muted": "#c8c8c8",
+            "highlight": "#40381c",
+        },
         label_px=42.0,  # digits (cap height) 31 px: legible from the back of a hall
         caption_px=34.0,
         small_net_px=41.0,
         line_scale=2.0,
         node_scale=1.25,
+        band_edge="#9c7c1c",  # 5.3:1 on black
+        edge_floor=0.66,  # the palette's blue at 0.66: 3.8:1 on black
+        edge_min_px=2.0,
     ),
 }
 

@@ -46,6 +46,7 @@ class ViewState:
     pan: tuple[float, float] = (0.0, 0.0)
     show_caption: bool = True
     show_legend: bool = True
+    legend_corner: bool = False
     formulas: bool = False
     mistake: str = ""
     """A key of nnviz.core.mistakes.MISTAKES to show beside the right numbers, or ""."""
