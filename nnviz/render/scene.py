@@ -19,7 +19,8 @@ class SceneState:
     network and ``weights`` only). Layers index ``sizes`` (0 = input); a selection is
     ("neuron", layer, i) or ("edge", weight_layer, row, col) with weight layer l joining layer l
     to l + 1. ``label_mode`` is one of LABEL_MODES (what each shows: see render.neurons);
-    ``scale`` multiplies the theme's type sizes; ``pan`` is in target pixels. Trace arrays are
+    ``scale`` multiplies the theme's type sizes; ``pan`` is in target pixels; ``hidden``: the
+    phase's own new numbers are drawn as "?" until the learner reveals them. Trace arrays are
     treated as immutable (the renderer caches by identity); ``weights`` may be edited in place.
     """
 
@@ -46,6 +47,8 @@ class SceneState:
     max_visible: int = 24
     side_text: list[str] | None = None
     transparent: bool = False
+    hidden: bool = False
+    """Predict mode: the numbers this phase introduces are drawn as "?" (render.display)."""
 
     @property
     def n_layers(self) -> int:
