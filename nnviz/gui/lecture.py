@@ -48,6 +48,7 @@ HELP = [
     ("D", "dark / light projection theme"),
     ("A", "reveal animation on/off"),
     ("P", "presenter view (on the second screen when there is one)"),
+    ("Q / R", "predict, then reveal on/off / reveal the phase"),
     ("?", "this help"),
     ("Esc, F5 or Shift+F5", "leave lecture mode"),
 ]
@@ -331,6 +332,13 @@ class LectureView(QWidget):
             self.settings.setValue("lecture/formulas", self.formulas_shown)
         elif key == Qt.Key.Key_P:
             self.toggle_presenter()
+        elif key in (Qt.Key.Key_Q, Qt.Key.Key_R):  # predict, then reveal (gui/predict_panel)
+            from nnviz.gui.predict_panel import reveal, set_predict
+
+            if key == Qt.Key.Key_Q:
+                set_predict(self.session, not self.session.reveals.on)
+            else:
+                reveal(self.session)
         elif key == Qt.Key.Key_A:
             self.animate = not self.animate
             self.skip_animation()
