@@ -47,7 +47,11 @@ def label_lines(st: SceneState, disp: Display, li: int, i: int) -> list[str]:
         out.append("σ' " + fmt(lay.activation_grad[s, i], d))
     if dknown and mode in ("activation", "delta", "all"):
         out.append("δ " + fmt(lay.delta[s, i], d))
-    elif li == disp.hidden_layer and mode in ("activation", "delta", "all"):
+    elif (
+        li == disp.hidden_layer
+        and disp.kind == "backward"
+        and mode in ("activation", "delta", "all")
+    ):
         out.append("δ ?")  # predict mode: this backward phase's δ
     return out
 
