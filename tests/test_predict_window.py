@@ -155,3 +155,35 @@ def test_lecture_keys(qtbot, main_window):
     qtbot.keyClick(lecture, Qt.Key.Key_Q)
     assert not w.session.reveals.on
     lecture.leave()
+
+
+def test_analysis_docks_keep_a_hidden_phase_back(qtbot, win):
+    from nnviz.gui.plots import ActivationDock, GradientsDock
+    from nnviz.gui.session import Selection
+
+    def dock(cls):
+        d = next(d for d in win.docks if isinstance(d, cls))
+        d.show()
+        d.raise_()
+        d.refresh()
+        return d
+
+    s = win.session
+    s.next_phase()  # forward-L1, hidden
+    s.select(Selection("neuron", 1, 0))
+    act = dock(ActivationDock)
+    assert act.points.getData()[0] is None or len(act.points.getData()[0]) == 0
+    assert fmt(0.3775, 3) not in act.plot.getPlotItem().titleLabel.text
+    win.act_reveal.trigger()
+    act.refresh()
+    xs, ys = act.points.getData()
+    assert xs[0] == pytest.approx(0.3775) and ys[0] == pytest.approx(A1[0])
+    for _ in range(3):
+        s.next_phase()  # backward-L2, hidden
+    s.select(Selection("edge", 1, 0, 0))
+    grads = dock(GradientsDock)
+    assert "predict, then reveal" in grads.hist_g.titleLabel.text
+    assert grads.hist_g.listDataItems() == []
+    win.act_reveal.trigger()
+    grads.refresh()
+    assert grads.hist_g.listDataItems() != []

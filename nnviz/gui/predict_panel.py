@@ -65,6 +65,23 @@ def reveal(session: Session) -> bool:
     return True
 
 
+def keeps_back(session: Session, phase: str) -> bool:
+    """Predict mode: whether a number computed at ``phase`` of the shown step is still to be
+    predicted (that phase not reached, or reached but hidden). The analysis docks ask this."""
+    if not session.reveals.on or session.step == 0:
+        return False
+    from nnviz.gui.inspector import known_phase
+
+    known = known_phase(session)
+    names = session.phases
+    return known not in names or names.index(known) < names.index(phase)
+
+
+def predict_key(session: Session) -> tuple | None:
+    """What of predict mode a dock's picture depends on (for its refresh key)."""
+    return (session.phase, session.phase_hidden()) if session.reveals.on else None
+
+
 def choices(session: Session) -> list[Quantity]:
     """The numbers of the selected neuron or weight (and the loss) that the shown phase
     computes: what a learner may predict now."""
