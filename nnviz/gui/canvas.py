@@ -29,6 +29,7 @@ def scene_for(session: Session, view: ViewState, side_text: list[str] | None = N
         biases=biases,
         dataset=session.engine.dataset,
         side_text=side_text,
+        hidden=session.phase_hidden(),
     )
 
 

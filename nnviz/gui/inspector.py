@@ -19,6 +19,7 @@ from nnviz.core.explain import edge_formulas, neuron_formulas
 from nnviz.core.formulas import Stage
 from nnviz.core.glossary import entries_in
 from nnviz.core.mathtext import Rich, document, line, num, span, sym
+from nnviz.core.predict import earlier_phase
 from nnviz.gui.mistake_controls import MistakeChooser
 from nnviz.gui.session import Session
 from nnviz.render import mistake_view, richtext
@@ -40,7 +41,7 @@ def inspector_lines(session: Session, digits: int = 4, mistake: str = "") -> lis
         lines += mistake_view.formula_lines(
             session.spec,
             session.trace(),
-            session.phase_name(),
+            known_phase(session),
             mistake,
             where,
             session.sample,
@@ -62,7 +63,7 @@ def symbol_links(lines: list[Rich]) -> Rich | None:
 def _lines(session: Session, digits: int) -> list[Rich]:
     sel = session.selection
     tr = session.trace()
-    phase = session.phase_name()
+    phase = known_phase(session)
     if sel is None:
         return [Rich("Click a neuron or a weight to see its numbers and formulas.")]
     if sel.kind == "neuron" and sel.layer == 0:
@@ -109,6 +110,14 @@ def _lines(session: Session, digits: int) -> list[Rich]:
         phase=phase,
         shared_bias=session.spec.bias_shared,
     )
+
+
+def known_phase(session: Session) -> str:
+    """The phase whose numbers may be written: the shown one, or in predict mode, while it is
+    hidden, the one before it."""
+    if session.phase_hidden():
+        return earlier_phase(session.phases, session.phase)
+    return session.phase_name()
 
 
 def inspector_html(
@@ -227,7 +236,7 @@ def gradient_shown(session: Session) -> bool:
     if tr is None or sel is None or (sel.kind == "neuron" and sel.layer == 0):
         return False
     layer = sel.layer + 1 if sel.kind == "edge" else sel.layer
-    return Stage(session.phase_name(), len(tr.layers)).has(f"backward-L{layer}")
+    return Stage(known_phase(session), len(tr.layers)).has(f"backward-L{layer}")
 
 
 def finite_difference_check(session: Session) -> tuple[float, float]:

@@ -97,6 +97,10 @@ BINDINGS: tuple[Binding, ...] = (
     Binding("ink_redo", ("Ctrl+Shift+Z",), "redo ink on this phase", when=PEN,
             label="Ctrl+Shift+Z (pen)"),
     Binding("clear_ink", ("Delete",), "clear this phase's ink (Ctrl+Z brings it back)"),
+    Binding("predict", ("Q",), "predict, then reveal on/off",
+            "the numbers a phase introduces are hidden (?) until revealed; answers are typed in "
+            "the window's Predict dock"),
+    Binding("reveal", ("R",), "reveal the hidden phase's numbers"),
     Binding("legend", ("G",), "colour legend in the corner on/off (remembered)",
             "what fill, ring and edge colours mean, sized for the back of the hall"),
     Binding("laser", ("L",), "laser pointer"),

@@ -165,6 +165,16 @@ class LectureKeysMixin:
     def on_clear_ink(self) -> None:
         self.ink.clear()
 
+    def on_predict(self) -> None:
+        from nnviz.gui.predict_panel import set_predict
+
+        set_predict(self.session, not self.session.reveals.on)
+
+    def on_reveal(self) -> None:
+        from nnviz.gui.predict_panel import reveal
+
+        reveal(self.session)
+
     def on_legend(self) -> None:
         self.options.legend_corner = not self.options.legend_corner
         self.settings.setValue("lecture/legend", self.options.legend_corner)

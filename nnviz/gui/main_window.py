@@ -99,6 +99,9 @@ class MainWindow(ActionsMixin, RunControlMixin, FilesMixin, QMainWindow):
         self.autosave_timer = QTimer(self)
         self.autosave_timer.timeout.connect(self.autosave_now)
         self.autosave_timer.start(AUTOSAVE_INTERVAL_MS)
+        from nnviz.gui.predict_panel import install as install_predict
+
+        self.predict = install_predict(self)
         self._restore_settings()
         self._network_changed()
         self._refresh()
@@ -279,4 +282,5 @@ Play / pause: P or Ctrl+Space
 Reset to the initial weights: Ctrl+R
 Edit the selected weight or bias: F2 or double-click; undo Ctrl+Z
 Zoom: wheel, Ctrl++ / Ctrl+-; fit: Ctrl+0; pan: drag the background
-Export the view: Ctrl+E; copy it: Ctrl+C"""
+Export the view: Ctrl+E; copy it: Ctrl+C
+Predict, then reveal (View menu): R reveals the phase"""

@@ -26,6 +26,7 @@ from nnviz.gui.boundary import BoundaryDock
 from nnviz.gui.dockbase import LIVE_INTERVAL_S, TidyAxis, plot_widget, style_plot
 from nnviz.gui.dockbase import Dock as _Dock
 from nnviz.gui.lossplot import LossDock
+from nnviz.gui.predict_panel import keeps_back, predict_key
 from nnviz.gui.session import Session
 from nnviz.render.colormap import CLASS_COLOURS
 
@@ -172,7 +173,7 @@ class ActivationDock(_Dock):
 
     def view_key(self) -> tuple:
         s = self.session
-        return (s.step, s.selection, s.sample)
+        return (s.step, s.selection, s.sample, predict_key(s))
 
     def restyle(self) -> None:
         style_plot(self.plot, self.dark)
@@ -193,7 +194,13 @@ class ActivationDock(_Dock):
         title = f"layer {li}: {name}"
         tr = s.trace()
         sel = s.selection
-        if tr is not None and sel is not None and sel.kind == "neuron" and sel.layer > 0:
+        if (
+            tr is not None
+            and sel is not None
+            and sel.kind == "neuron"
+            and sel.layer > 0
+            and not keeps_back(s, f"forward-L{li}")
+        ):
             lay = tr.layers[li - 1]
             z = lay.pre_activation[s.sample, sel.row]
             self.points.setData(
@@ -242,7 +249,7 @@ class GradientsDock(_Dock):
         self.restyle()
 
     def view_key(self) -> tuple:
-        return (self.session.step, self.session.selection)
+        return (self.session.step, self.session.selection, predict_key(self.session))
 
     def restyle(self) -> None:
         style_plot(self.layout_widget, self.dark, (self.norms, self.hist_w, self.hist_g))
@@ -291,6 +298,9 @@ class GradientsDock(_Dock):
             (self.hist_w, lay.weights_before, "#2166ac", f"weights W{li}"),
             (self.hist_g, lay.weight_grad, "#c25a00", f"gradients ∂L/∂W{li}"),
         ):
+            if values is lay.weight_grad and keeps_back(s, f"backward-L{li}"):
+                item.setTitle(f"{label} · step {tr.step}: predict, then reveal")
+                continue
             item.setTitle(f"{label} · step {tr.step}")
             v = values[np.isfinite(values)].ravel()
             if v.size == 0:

@@ -19,6 +19,7 @@ from nnviz.core.explain import header, phase_caption
 from nnviz.core.history import History
 from nnviz.core.ink import InkBook
 from nnviz.core.phases import phase_names
+from nnviz.core.predict import Reveals
 from nnviz.core.runs import Run, RunTree
 from nnviz.core.runs_file import session_data
 from nnviz.core.session_file import SessionData
@@ -86,6 +87,7 @@ class Session(QObject, RunsMixin, ReplayMixin, NotesMixin):
         self.sample = 0
         self.dirty = False  # work (steps, runs, edits) not saved to a file yet
         self.compared: set[int] = set()  # ids of runs overlaid on the plots
+        self.reveals = Reveals()  # predict mode and the phases revealed (gui/predict_panel.py)
         self.load(spec, base_dir, source)
 
     # ----- network and runs -----------------------------------------------------------------
@@ -177,7 +179,15 @@ class Session(QObject, RunsMixin, ReplayMixin, NotesMixin):
         """Whether the shown step's loss may be shown: from its loss phase on (no spoilers)."""
         from nnviz.core.explain import loss_shown
 
-        return self.step > 0 and loss_shown(self.phase_name(), self.n_layers)
+        return (
+            self.step > 0
+            and loss_shown(self.phase_name(), self.n_layers)
+            and not (self.phase_name() == "loss" and self.phase_hidden())
+        )
+
+    def phase_hidden(self) -> bool:
+        """Predict mode: whether the shown phase's own numbers are still hidden ("?")."""
+        return self.reveals.hidden(self.run.id, self.step, self.phase)
 
     def caption(self) -> str:
         return phase_caption(

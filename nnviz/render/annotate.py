@@ -200,7 +200,11 @@ class _Ctx:
             return out
 
         full = selected_edge_text(self.st, self.disp, wl, row, col)
-        short = fmt(self.disp.edges[wl].values[row, col], self.st.digits)
+        short = (
+            "?"
+            if wl in self.disp.hidden_edges
+            else fmt(self.disp.edges[wl].values[row, col], self.st.digits)
+        )
         key = ("selected", wl, row, col)
         got = None
         for text in dict.fromkeys((full, short)):  # the whole label, else the bare number
@@ -355,7 +359,7 @@ class _Ctx:
         self.out.placed += placed
         if missing:
             self.out.hidden.append(f"{len(missing)} of {len(items)} targets")
-        loss = fmt(tr.sample_losses[disp.sample], st.digits)
+        loss = "?" if disp.hidden_loss else fmt(tr.sample_losses[disp.sample], st.digits)
         text = f"sample {disp.sample + 1}: L = {loss}" if tr.batch_size > 1 else f"L = {loss}"
         if col.ys.size == 0:
             return
@@ -412,8 +416,14 @@ class _Ctx:
                 lb.Item(
                     ("edge", wl, row, col),
                     [
-                        fmt(e.values[row, col], self.st.digits),
-                        *_edge_mistake(self.st, wl, row, col, e.quantity),
+                        *(
+                            ["?"]
+                            if wl in self.disp.hidden_edges
+                            else [
+                                fmt(e.values[row, col], self.st.digits),
+                                *_edge_mistake(self.st, wl, row, col, e.quantity),
+                            ]
+                        ),
                     ],
                     kind="edge",
                     anchor=(a.x + r, ya),

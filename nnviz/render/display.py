@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import weakref
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -95,6 +95,12 @@ class Display:
     input_scale: float
     delta_scale: float
     edges: list[EdgeData]
+    hidden_layer: int | None = None
+    """Predict mode: the layer whose new numbers (z, a, σ′ forward; δ backward) are "?"."""
+    hidden_edges: dict[int, str] = field(default_factory=dict)
+    """Predict mode: weight layer → the quantity its "?" stands for (drawn with the previous
+    phase's values, so neither colour nor width gives it away)."""
+    hidden_loss: bool = False
 
     def edge_legend(self) -> tuple[str, str, float | None]:
         """What the legend says about the edges (long and short) and their range: the phase's
@@ -129,9 +135,16 @@ def compute_display(st: SceneState) -> Display:
         act_scale = max(1.0, max(stats_of(lay.activation).scale for lay in tr.layers))
         input_scale = max(1.0, stats_of(tr.inputs).scale)
         delta_scale = max(stats_of(lay.delta).scale for lay in tr.layers)
+    hidden = _hidden_parts(st, kind, k) if st.hidden and tr is not None else (None, {}, False)
+    if hidden[0] is not None and kind == "forward":
+        acts[hidden[0]] = None  # drawn as not computed yet
+    elif hidden[0] is not None:
+        deltas[hidden[0]] = None
     edges = []
     for wl in range(n_layers):
         q = st.edge_quantity(wl)
+        if wl in hidden[1]:  # the quantity shown before this phase
+            q = "grad" if kind == "update" else "w"
         values = st.edge_array(wl, q)
         active = kind in ("start", "update") or (kind in ("forward", "backward") and k == wl + 1)
         if tr is not None:  # trace arrays: by identity
@@ -148,4 +161,18 @@ def compute_display(st: SceneState) -> Display:
         input_scale=input_scale,
         delta_scale=delta_scale,
         edges=edges,
+        hidden_layer=hidden[0],
+        hidden_edges=hidden[1],
+        hidden_loss=hidden[2],
     )
+
+
+def _hidden_parts(st: SceneState, kind: str, k: int | None) -> tuple[int | None, dict, bool]:
+    """What predict mode hides at this phase: (layer, {weight layer: quantity}, the loss)."""
+    if kind == "forward":
+        return k, {}, False
+    if kind == "backward" and k is not None:
+        return k, {k - 1: "grad"}, False
+    if kind == "update":
+        return None, {wl: "dw" for wl in range(st.n_layers)}, False
+    return None, {}, kind == "loss"

@@ -36,6 +36,8 @@ def label_lines(st: SceneState, disp: Display, li: int, i: int) -> list[str]:
         return [fmt(disp.acts[0][i], d)]
     lay, s = tr.layers[li - 1], disp.sample
     known, dknown = disp.acts[li] is not None, disp.deltas[li] is not None
+    if li == disp.hidden_layer and disp.kind == "forward":
+        return hidden_lines(mode)
     out = []
     if known and mode in ("activation", "all"):
         out.append(("a " if mode == "all" else "") + fmt(lay.activation[s, i], d))
@@ -45,7 +47,24 @@ def label_lines(st: SceneState, disp: Display, li: int, i: int) -> list[str]:
         out.append("σ' " + fmt(lay.activation_grad[s, i], d))
     if dknown and mode in ("activation", "delta", "all"):
         out.append("δ " + fmt(lay.delta[s, i], d))
+    elif (
+        li == disp.hidden_layer
+        and disp.kind == "backward"
+        and mode in ("activation", "delta", "all")
+    ):
+        out.append("δ ?")  # predict mode: this backward phase's δ
     return out
+
+
+def hidden_lines(mode: str) -> list[str]:
+    """Predict mode: a forward phase's own numbers of a neuron as "?" (what the learner
+    predicts)."""
+    return {
+        "activation": ["?"],
+        "pre_activation": ["?"],
+        "activation_grad": ["σ' ?"],
+        "all": ["a ?", "z ?", "σ' ?"],
+    }.get(mode, [])
 
 
 def draw_neurons(

@@ -20,7 +20,8 @@ class SceneState:
     network and ``weights`` only). Layers index ``sizes`` (0 = input); a selection is
     ("neuron", layer, i) or ("edge", weight_layer, row, col) with weight layer l joining layer l
     to l + 1. ``label_mode`` is one of LABEL_MODES (what each shows: see render.neurons);
-    ``scale`` multiplies the theme's type sizes; ``pan`` is in target pixels. Trace arrays are
+    ``scale`` multiplies the theme's type sizes; ``pan`` is in target pixels; ``hidden``: the
+    phase's own new numbers are drawn as "?" until the learner reveals them. Trace arrays are
     treated as immutable (the renderer caches by identity); ``weights`` may be edited in place.
     """
 
@@ -50,6 +51,8 @@ class SceneState:
     transparent: bool = False
     mistake: Outcome | None = None
     """A classic mistake's numbers, drawn under the right ones (render.mistake_view)."""
+    hidden: bool = False
+    """Predict mode: the numbers this phase introduces are drawn as "?" (render.display)."""
 
     @property
     def n_layers(self) -> int:

@@ -38,12 +38,17 @@ def build_scene(
     biases: Sequence[np.ndarray] = (),
     dataset: Dataset | None = None,
     side_text: list[str] | None = None,
+    hidden: bool = False,
 ) -> SceneState:
     """The scene of ``trace`` at ``phase`` (an index of the network's phases; −1 or no trace:
-    the network before training, drawn from ``weights`` and ``biases``)."""
+    the network before training, drawn from ``weights`` and ``biases``). ``hidden``: predict
+    mode, the numbers this phase introduces are drawn as "?" (the header's loss too)."""
     names = phase_names(len(spec.layers) - 1)
     shown = trace is not None and 0 <= phase < len(names)
     phase_name = names[phase] if shown else "start"
+    head = header(spec.name, trace if shown else None, phase_name, len(names))
+    if hidden and shown and phase_name == "loss":
+        head = head.rsplit(" · loss ", 1)[0] + " · loss ?"
     inputs, outputs = data_names(dataset) if dataset is not None else (None, None)
     return SceneState(
         sizes=tuple(spec.layers),
@@ -57,7 +62,7 @@ def build_scene(
         digits=view.digits,
         selection=selection,
         theme=view.theme,
-        header=header(spec.name, trace if shown else None, phase_name, len(names)),
+        header=head,
         caption=mistake_view.with_caption(
             phase_caption(spec.activations, spec.loss, phase_name, optimizer=spec.optimizer),
             mistake_view.caption_note(view.mistake, trace if shown else None),
@@ -71,5 +76,8 @@ def build_scene(
         output_names=outputs,
         scale=view.scale,
         side_text=side_text,
-        mistake=mistake_view.outcome_for(spec, trace if shown else None, view.mistake),
+        mistake=None  # a mistake's numbers would give a hidden phase away
+        if hidden and shown
+        else mistake_view.outcome_for(spec, trace if shown else None, view.mistake),
+        hidden=hidden and shown,
     )

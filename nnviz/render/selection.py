@@ -73,11 +73,19 @@ def selected_edge_text(st: SceneState, disp: Display, wl: int, row: int, col: in
     """The selected edge's label: its value, gradient, or old → new weight at the update."""
     d = st.digits
     e = disp.edges[wl]
+    if wl in disp.hidden_edges and st.trace is not None:  # predict mode
+        q = disp.hidden_edges[wl]
+        if q == "dw":
+            return f"w {fmt(st.trace.layers[wl].weights_before[row, col], d)} → ?"
+        return f"{QUANTITY_SYMBOL_TEXT[q]} = ?"
     if e.quantity == "dw" and st.trace is not None:
         lt = st.trace.layers[wl]
         return f"w {fmt(lt.weights_before[row, col], d)} → {fmt(lt.weights_after[row, col], d)}"
     name = {"w": "w", "grad": "∂L/∂w", "dw": "Δw"}[e.quantity]
     return f"{name} = {fmt(e.values[row, col], d)}"
+
+
+QUANTITY_SYMBOL_TEXT = {"w": "w", "grad": "∂L/∂w", "dw": "Δw"}
 
 
 def selected_edge_anchor(lay: Layout, wl: int, row: int, col: int) -> QPointF | None:
