@@ -71,6 +71,7 @@ class SessionData:
     """The lecturer's notes: (run id, step, phase) → text."""
     ink: InkBook = field(default_factory=InkBook)  # lecture ink, by (run id, step, phase)
     ink_note: str | None = None  # why a file's ink was left out, to tell the user
+    notes_note: str | None = None  # why a file's notes were left out
 
     def all_runs(self) -> list[RunData]:
         """The runs to replay, parents first; a format-1 file's edits become edit runs."""
@@ -265,10 +266,15 @@ def _from_json_2(obj: dict, where: str) -> SessionData:
     step = _int(pos, "step", 0, shown.n_steps, where)
     phase = _int(pos, "phase", -1, 2 * len(shown.spec.layers) - 1, where)
     first = next(iter(runs.values()))
+    try:
+        notes, notes_note = _notes(obj, runs, where), None
+    except SpecError as exc:  # the session opens whatever its notes hold
+        notes, notes_note = {}, f"The session's notes were left out: {exc}"
     data = SessionData(
         first.spec, first.n_steps, step, phase, [], _view(obj, where), list(runs.values()), current,
-        _notes(obj, runs, where),
+        notes,
     )  # fmt: skip
+    data.notes_note = notes_note
 
     def page_ok(page: tuple[int, int, int]) -> bool:
         run = runs.get(page[0])

@@ -96,9 +96,15 @@ class ReplayMixin:
         self._stop_replay()
         tree = r.replay.tree
         step = r.data.step if complete else min(r.data.step, tree.current.n_steps)
-        self.ink = r.data.ink.remapped(r.replay.run_ids())  # lecture ink, on the runs made
-        if r.data.ink_note:
-            self.message.emit(r.data.ink_note)
+        self.ink = r.data.ink.remapped(r.replay.run_ids())  # lecture ink and notes: on the runs
+        # made (a session file's run ids are given out again as its runs are replayed)
+        ids = r.replay.run_ids()
+        self.notes = {
+            (ids[run], st, ph): t for (run, st, ph), t in self.notes.items() if run in ids
+        }
+        for note in (r.data.ink_note, r.data.notes_note):
+            if note:
+                self.message.emit(note)
         self.switch_run(tree.current, step)
         self.goto_step(step, r.data.phase)
         self.dirty = not complete
