@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nnviz.core.engine import Engine
+from nnviz.core.engine import Engine, EngineState
 from nnviz.core.errors import NnvizError, printable
 from nnviz.core.lesson import Lesson, LessonError, Stop
 from nnviz.core.lesson_metrics import metric_value
@@ -45,12 +45,14 @@ class _Run:
     spec: NetworkSpec
     engine: Engine
     start: tuple[list[np.ndarray], list[np.ndarray]]
+    states: dict[int, EngineState]
+    """The training state after each step a stop has visited (keyframes for going back)."""
 
 
 class LessonRun:
     """A lesson's networks, run on demand to each stop's step. Stops may be visited in any
-    order; going back to an earlier step starts that network afresh (the same batches, so the
-    same numbers)."""
+    order: going back restarts from the training state kept at the latest step visited before
+    it (the same batches, so the same numbers)."""
 
     def __init__(
         self,
@@ -68,18 +70,22 @@ class LessonRun:
 
     # ----- networks -----------------------------------------------------------------------
     def spec(self, stop: Stop) -> NetworkSpec:
-        return self._run(stop, fresh=False).spec
+        return self._run(stop).spec
 
     def engine(self, stop: Stop) -> Engine:
-        """The stop's engine, holding the parameters after ``stop.step`` steps."""
-        run = self._run(stop, fresh=False)
-        if run.engine.step_count > stop.step:
-            run = self._run(stop, fresh=True)
+        """The stop's engine, holding the parameters after ``stop.step`` steps (going back
+        starts from the latest visited step before it: the same batches, the same numbers)."""
+        run = self._run(stop)
         eng = run.engine
+        key = max(k for k in run.states if k <= stop.step)
+        if eng.step_count > stop.step or key > eng.step_count:
+            eng.set_state(run.states[key])
         if stop.step > eng.step_count + 1:
             eng.run(stop.step - 1 - eng.step_count)
         if stop.step == eng.step_count + 1:
             self._traces[(stop.network_path, stop.step)] = eng.step()
+        if stop.step not in run.states:
+            run.states[stop.step] = eng.get_state()
         return eng
 
     def trace(self, stop: Stop) -> StepTrace | None:
@@ -93,11 +99,11 @@ class LessonRun:
 
     def parameters(self, stop: Stop) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Weights and biases the stop's picture shows before training (step 0)."""
-        return self._run(stop, fresh=False).start
+        return self._run(stop).start
 
-    def _run(self, stop: Stop, fresh: bool) -> _Run:
+    def _run(self, stop: Stop) -> _Run:
         path = stop.network_path
-        if fresh or path not in self._runs:
+        if path not in self._runs:
             try:
                 spec, base = load_network(str(path))
                 eng = Engine(
@@ -109,7 +115,7 @@ class LessonRun:
                 )
             except NnvizError as exc:
                 raise self.error(stop, "network", f"{path.name}: {exc.detail}") from None
-            self._runs[path] = _Run(spec, eng, eng.parameters())
+            self._runs[path] = _Run(spec, eng, eng.parameters(), {0: eng.get_state()})
         return self._runs[path]
 
     # ----- answers ------------------------------------------------------------------------

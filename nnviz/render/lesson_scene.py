@@ -50,7 +50,11 @@ def stop_scene(run: LessonRun, stop: Stop, view: ViewState, *, formulas: bool = 
     )
 
 
+_GREEK = str.maketrans({"δ": " delta ", "σ": " sigma ", "η": " eta ", "∂": " d "})
+
+
 def stop_stem(k: int, stop: Stop) -> str:
-    """The file stem of stop ``k`` (from 0): 'stop02-the-output-delta'."""
-    slug = re.sub(r"[^a-z0-9]+", "-", stop.title.lower()).strip("-")[:40].strip("-")
+    """The file stem of stop ``k`` (from 0): 'stop02-delta-of-output-neuron-1'."""
+    title = stop.title.lower().translate(_GREEK)
+    slug = re.sub(r"[^a-z0-9]+", "-", title).strip("-")[:40].strip("-")
     return f"stop{k + 1:02d}-{slug or 'stop'}"
