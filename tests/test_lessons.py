@@ -53,7 +53,7 @@ def test_every_lesson_loads_short_with_text(name):
     assert 3 <= len(lesson.stops) <= 8
     assert lesson.title and lesson.about
     for stop in lesson.stops:
-        assert stop.text.strip(), stop.title
+        assert stop.text.strip() and stop.notes.strip(), stop.title
         assert (stop.answer is None and stop.metric is None) == (not stop.question)
     if name != "tour":
         assert any(s.question for s in lesson.stops)
