@@ -7,13 +7,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
 
 from nnviz.core.output import write_bytes
-from nnviz.render.export import _RENDERER, _buffer, ensure_gui_app
+from nnviz.render.export import ensure_gui_app
 from nnviz.render.handout import CAPTION_PT, MARGIN, PAGES_PT
+from nnviz.render.renderer import NetworkRenderer
 from nnviz.render.scene import SceneState
+
+_RENDERER = NetworkRenderer()
 
 TITLE_PT = 15.0
 TEXT_PT = 10.5
@@ -49,7 +52,9 @@ def save_lesson_pdf(
     ensure_gui_app()
     short, long = PAGES_PT[page]
     pw, ph = (long, short) if orientation == "landscape" else (short, long)
-    data, buf = _buffer()
+    data = QByteArray()
+    buf = QBuffer(data)
+    buf.open(QIODevice.OpenModeFlag.WriteOnly)
     writer = QPdfWriter(buf)
     writer.setResolution(288)
     writer.setTitle(title)
