@@ -330,6 +330,7 @@ def test_every_stop_renders_at_its_phase(name, qapp):
             assert parts[0] == f"step {stop.step}"
             assert any(p.startswith("phase ") and p.endswith(f" {phase}") for p in parts)
         assert scene.selection == stop.select and scene.zoom == stop.zoom
+        assert scene.label_mode == (stop.labels or "activation") and scene.sample == stop.sample
         img = render_image(scene, 480, 270)
         ptr = img.constBits()
         arr = np.frombuffer(ptr, np.uint8, count=img.sizeInBytes()).reshape(270, -1)
@@ -338,6 +339,20 @@ def test_every_stop_renders_at_its_phase(name, qapp):
         assert (header[..., :3] < 128).any(), "no header text"
         body = rows[40:230, 40:440, :3].reshape(-1, 3)
         assert len(np.unique(body, axis=0)) > 20, "blank canvas"
+
+
+def test_stops_in_any_order_give_the_same_answers():
+    """Going back to an earlier step (from a kept state) gives what going forward gave."""
+    forward = run_of("learning-rate")
+    backward = LessonRun(forward.lesson)
+    stops = forward.lesson.stops
+    for stop in reversed(stops):
+        assert backward.answer(stop).value == forward.answer(stop).value
+        tr_b, tr_f = backward.trace(stop), forward.trace(stop)
+        np.testing.assert_array_equal(tr_b.layers[0].weights_after, tr_f.layers[0].weights_after)
+    again = LessonRun(forward.lesson)
+    again.engine(stops[2])  # step 20 first, then back to step 1
+    assert again.trace(stops[0]).loss == forward.trace(stops[0]).loss
 
 
 # ----- errors found when running --------------------------------------------------------------
