@@ -14,7 +14,7 @@ from nnviz._version import __version__
 from nnviz.core.limits import TRACE_MAX_STEPS
 
 MAX_TRACE_STEPS = TRACE_MAX_STEPS
-COMMANDS = ("trace", "presets", "export", "race")
+COMMANDS = ("trace", "presets", "export", "race", "lesson")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -28,7 +28,8 @@ def _window_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="nnviz",
         description="Step a neural network's forward pass, loss, backward pass and update.",
-        epilog="Headless commands: nnviz trace … , nnviz presets (see `nnviz trace --help`).",
+        epilog="Headless commands: nnviz trace … , nnviz presets, nnviz lesson check … "
+        "(see `nnviz trace --help`).",
     )
     p.add_argument("network", nargs="?", help="network file (.json) or preset name; default xor")
     p.add_argument("--version", action="store_true", help="print the version and exit")
@@ -89,6 +90,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from nnviz.race_cli import run_race
 
             return run_race(args[1:])
+        if args and args[0] == "lesson":
+            from nnviz.lesson_cli import run_lesson
+
+            return run_lesson(args[1:])
         ns = _window_parser().parse_args(args)
         if ns.version:
             from nnviz.about import version_line, version_report

@@ -30,7 +30,7 @@ class _Parser(argparse.ArgumentParser):
 
 def parser() -> argparse.ArgumentParser:
     p = _Parser(prog="nnviz export", description="Export a step-by-step trace as images.")
-    p.add_argument("network", help="network file (.json) or preset name")
+    p.add_argument("network", help="network file (.json), preset name, or lesson file (.toml)")
     p.add_argument("--steps", type=int, default=1, help="steps (batches) to export")
     p.add_argument("--out", required=True, help="output folder (HTML: the page's file name)")
     p.add_argument("--format", choices=FORMATS, default="png")
@@ -201,6 +201,10 @@ def check_out_folder(out: Path) -> None:
 
 def run_export(argv: list[str]) -> int:
     ns = parser().parse_args(argv)
+    from nnviz.lesson_export import is_lesson, run_lesson_export
+
+    if is_lesson(ns.network):  # a lesson file: one frame per stop (nnviz.lesson_export)
+        return run_lesson_export(ns)
     _check_applies(ns)
     if not 1 <= ns.steps <= MAX_STEPS:
         raise NnvizError(f"--steps must be between 1 and {MAX_STEPS}, found {ns.steps}")

@@ -88,9 +88,8 @@ def version() -> str:
 def datas() -> list[tuple[str, str]]:
     """(source folder, folder in the bundle) of nnviz's resource files."""
     res = ROOT / "resources"
-    return [
-        (str(res / name), f"nnviz/resources/{name}") for name in ("presets", "icons", "desktop")
-    ]
+    names = ("presets", "lessons", "icons", "desktop")
+    return [(str(res / name), f"nnviz/resources/{name}") for name in names]
 
 
 def unused(dest: str) -> bool:

@@ -101,3 +101,55 @@ def test_hostile_files(tmp_path):
     with pytest.raises(LessonError) as info:
         load_lesson(bad)
     assert "\x1b" not in str(info.value)
+
+
+METRIC = """\
+title = "m"
+network = "xor"
+
+[[stop]]
+step = 10
+question = "How accurate?"
+answer = "precision[train,1]"
+
+[[stop.ink]]
+colour = "blue"
+width = 2
+points = [[0.1, 0.2], [0.5, 0.5]]
+"""
+
+
+def test_metric_answers_and_ink(tmp_path):
+    from nnviz.core.lesson_metrics import Metric
+
+    stop = load_lesson(write(tmp_path, METRIC)).stops[0]
+    assert stop.answer is None and stop.metric == Metric("precision", "train", 1)
+    assert stop.metric.describe() == "precision of class 1 on the training set"
+    (stroke,) = stop.ink
+    assert stroke == {"colour": "#1f77b4", "width": 2.0, "points": ((0.1, 0.2), (0.5, 0.5))}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("precision[train,1]", "precision[train,2]", "line 7, stop 1, key 'answer': "),
+        ("precision[train,1]", "accuracy[valid]", "line 7, stop 1, key 'answer': "),
+        ("precision[train,1]", "mse[test,1]", "only precision, recall and f1 take a class"),
+        ('colour = "blue"', 'colour = "teal"', "line 10, stop 1, ink 1, key 'ink.colour'"),
+        ("width = 2", "width = 50", "line 11, stop 1, ink 1, key 'ink.width'"),
+        ("[0.5, 0.5]]", "[1.5, 0.5]]", "line 12, stop 1, ink 1, key 'ink.points'"),
+        ("width = 2", "widht = 2", "line 11, stop 1, ink 1, key 'ink.widht': unknown key"),
+        ('question = "How accurate?"\n', "", "key 'answer': an answer needs its question"),
+    ],
+)
+def test_new_keys_errors_name_line_and_key(tmp_path, old, new, expected):
+    with pytest.raises(LessonError) as info:
+        load_lesson(write(tmp_path, METRIC.replace(old, new)))
+    msg = str(info.value)
+    assert msg.startswith("l.toml: ") and expected in msg and "\n" not in msg
+
+
+def test_second_stroke_is_named(tmp_path):
+    text = METRIC + "\n[[stop.ink]]\npoints = [[0.2, 0.2]]\ncolour = 3\n"
+    with pytest.raises(LessonError, match=r"line 16, stop 1, ink 2, key 'ink.colour'"):
+        load_lesson(write(tmp_path, text))

@@ -246,3 +246,34 @@ def test_learn_menu_shows_and_hides_the_lesson_dock(main_window):
     assert not win.lesson_dock.isVisible()
     learn_menu.open_lesson(win, DELTA)  # opening a lesson shows it again
     assert win.lesson_dock.isVisible()
+
+
+def test_a_wrong_answer_names_the_first_wrong_intermediate(main_window):
+    """The lesson panel checks with predict mode's checker: the output δ typed without σ′(z)
+    (a − y, by hand) is named as such."""
+    win = main_window("two-two-two")
+    learn_menu.open_lesson(win, DELTA)
+    dock = win.lesson_dock
+    dock.go_to(2)
+    x = (0.05, 0.10)
+    h = [_sig(0.15 * x[0] + 0.20 * x[1] + 0.35), _sig(0.25 * x[0] + 0.30 * x[1] + 0.35)]
+    a = _sig(0.40 * h[0] + 0.45 * h[1] + 0.60)
+    dock.answer.setText(f"{a - 0.01:.4f}")  # σ′(z) left out
+    assert dock.check() is False
+    text = dock.verdict.text()
+    assert "too large" in text and "σ′" in text
+
+
+def test_a_metric_question_is_checked_against_the_engine(main_window):
+    """Accuracy of the metrics lesson's eight points, counted by hand: 5 of 8 right."""
+    from nnviz.core.netfile import presets_dir
+
+    win = main_window("xor")
+    learn_menu.open_lesson(win, presets_dir().parent / "lessons" / "loss-vs-metric.toml")
+    dock = win.lesson_dock
+    dock.go_to(0)
+    assert "accuracy" in dock.question.text()
+    dock.answer.setText("0,625")
+    assert dock.check() is True
+    dock.answer.setText("0.75")
+    assert dock.check() is False and "too large" in dock.verdict.text()

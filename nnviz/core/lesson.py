@@ -14,8 +14,12 @@ format is TOML, written by hand (documented in the README, "Lessons and lecture 
     select = "delta[2,1]"             # people's numbering: neurons from 1, layer 0 = inputs
     text = "δ = (a − y) · σ′(z) …"
     question = "What is δ of output neuron 1?"
-    answer = "delta[2,1]"
+    answer = "delta[2,1]"             # or a metric: accuracy[test], f1[train,1], loss[test]
     hint = "Multiply the error by σ′(z)."
+
+    [[stop.ink]]                      # strokes over the network (see nnviz.core.lesson_ink)
+    colour = "red"
+    points = [[0.2, 0.3], [0.4, 0.3]]
 
 A lesson file comes from anyone: it is bounded in size before it is parsed, every key is
 checked, and every problem is one line naming the file, the line and the key. No Qt.
@@ -30,6 +34,8 @@ from pathlib import Path
 from typing import Any
 
 from nnviz.core.errors import NnvizError, printable
+from nnviz.core.lesson_ink import check_ink
+from nnviz.core.lesson_metrics import Metric, check_metric_fits, parse_metric
 from nnviz.core.phases import phase_names
 from nnviz.core.quantities import Quantity, check_fits, from_human
 
@@ -74,7 +80,8 @@ class LessonError(NnvizError):
 class Stop:
     """One stop. ``step`` 0 is before the first step; ``phase`` indexes the network's phases
     (``phase_names``) and is None before the first step; ``sample`` is a batch row from 0;
-    ``select`` is the renderer's selection; ``answer`` the quantity a question asks for."""
+    ``select`` is the renderer's selection; ``answer`` the quantity a question asks for, or
+    None when the question asks for a ``metric`` of the network after ``step`` steps."""
 
     title: str
     network: str
@@ -94,6 +101,7 @@ class Stop:
     hint: str = ""
     ink: tuple[dict, ...] = ()
     line: int = 0
+    metric: Metric | None = None
 
 
 @dataclass(frozen=True)
@@ -109,6 +117,7 @@ class _Where:
 
     _TABLE = re.compile(r"^\s*\[")
     _STOP = re.compile(r"^\s*\[\[\s*stop\s*\]\]")
+    _INK = re.compile(r"^\s*\[\[\s*stop\s*\.\s*ink\s*\]\]")
 
     def __init__(self, path: Path, text: str) -> None:
         self.name = path.name
@@ -138,6 +147,28 @@ class _Where:
                 if pat.match(self.lines[i]):
                     return i + 1
         return start + 1 if stop is not None else 0
+
+    def ink_line(self, key: str | None, stop: int, stroke: int) -> int:
+        """1-based line of ``key`` in stroke ``stroke`` (from 0) of stop ``stop``."""
+        if stop >= len(self.stop_lines):
+            return 0
+        start = self.stop_lines[stop]
+        end = self.stop_lines[stop + 1] if stop + 1 < len(self.stop_lines) else len(self.lines)
+        heads = [i for i in range(start, end) if self._INK.match(self.lines[i])]
+        if stroke >= len(heads):
+            return self.line_of("ink", stop)
+        first = heads[stroke]
+        stop_at = next((i for i in range(first + 1, end) if self._TABLE.match(self.lines[i])), end)
+        pat = re.compile(rf"^\s*[\"']?{re.escape(key or '')}[\"']?\s*=")
+        for i in range(first, stop_at):
+            if key and pat.match(self.lines[i]):
+                return i + 1
+        return first + 1
+
+    def ink_error(self, message: str, key: str | None, stop: int, stroke: int) -> LessonError:
+        place = f"line {self.ink_line(key, stop, stroke)}, stop {stop + 1}, ink {stroke + 1}"
+        what = f"key 'ink.{printable(key, 30)}'" if key else "key 'ink'"
+        return LessonError(f"{place}, {what}: {message}", self.name)
 
     def error(self, message: str, key: str | None = None, stop: int | None = None) -> LessonError:
         line = self.line_of(key, stop)
@@ -313,19 +344,19 @@ def _stop(path: Path, d: Any, k: int, default_net: str | None, w: _Where, cache:
     if isinstance(zoom, bool) or not isinstance(zoom, int | float) or not 1.0 <= zoom <= 4.0:
         raise w.error("must be a number from 1 to 4", "zoom", k)
     question = _text(d, "question", w, k)
-    answer = None
+    answer, metric = None, None
     if "answer" in d:
-        ref = _ref(d["answer"], "answer", w, k, sizes)
-        if not isinstance(ref, Quantity):
-            raise w.error("must name a number such as delta[1,2] or loss", "answer", k)
-        answer = ref
-    if question and answer is None:
+        metric = _metric(d["answer"], w, k, sizes)
+        if metric is None:
+            ref = _ref(d["answer"], "answer", w, k, sizes)
+            if not isinstance(ref, Quantity):
+                raise w.error("must name a number such as delta[1,2] or loss", "answer", k)
+            answer = ref
+    if question and answer is None and metric is None:
         raise w.error("a question needs an answer the engine can compute", "question", k)
-    if answer is not None and not question:
+    if (answer is not None or metric is not None) and not question:
         raise w.error("an answer needs its question", "answer", k)
-    ink = d.get("ink", [])
-    if not isinstance(ink, list) or not all(isinstance(s, dict) for s in ink) or len(ink) > 200:
-        raise w.error("must be a list of strokes ([[stop.ink]] tables)", "ink", k)
+    ink = check_ink(d.get("ink", []), lambda msg, key, n: w.ink_error(msg, key, k, n))
     return Stop(
         title=_text(d, "title", w, k) or f"Stop {k + 1}",
         network=net,
@@ -343,6 +374,43 @@ def _stop(path: Path, d: Any, k: int, default_net: str | None, w: _Where, cache:
         question=question,
         answer=answer,
         hint=_text(d, "hint", w, k),
-        ink=tuple(ink),
+        ink=ink,
         line=w.line_of(None, k),
+        metric=metric,
     )
+
+
+def _metric(text: Any, w: _Where, k: int, sizes: tuple[int, ...]) -> Metric | None:
+    """A metric answer (``accuracy[test]``…), or None when the text names something else."""
+    if not isinstance(text, str):
+        return None
+    try:
+        metric = parse_metric(text)
+        if metric is not None:
+            check_metric_fits(metric, sizes)
+    except ValueError as exc:
+        raise w.error(printable(str(exc), 120), "answer", k) from None
+    return metric
+
+
+def lessons_dir() -> Path:
+    """The folder of the lessons shipped with nnviz."""
+    from nnviz.resources_path import resource
+
+    return resource("lessons")
+
+
+def shipped_lessons() -> list[Path]:
+    """The shipped lesson files, by name."""
+    return sorted(lessons_dir().glob("*.toml"))
+
+
+def resolve_lesson(name: str | Path) -> Path:
+    """A lesson file's path: the path itself when it exists (or names a folder or a file that
+    is not a lesson), else the shipped lesson of that name (``forward-pass`` or
+    ``forward-pass.toml``)."""
+    path = Path(name)
+    if path.exists() or len(path.parts) > 1:
+        return path
+    shipped = lessons_dir() / (path.name if path.suffix == ".toml" else f"{path.name}.toml")
+    return shipped if shipped.is_file() else path

@@ -27,9 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.core.answer import check_answer
 from nnviz.core.errors import NnvizError, printable
 from nnviz.core.lesson import Lesson, load_lesson
+from nnviz.core.numfmt import fmt
+from nnviz.core.predict import check, parse_answer, within
 from nnviz.gui.highlight import Highlights
 from nnviz.gui.lesson_progress import Progress
 from nnviz.gui.lesson_stop import apply_stop, shows_network
@@ -56,6 +57,7 @@ class LessonDock(QDockWidget):
         self.lesson: Lesson | None = None
         self.index = 0
         self.progress: Progress | None = None
+        self._run = None  # a LessonRun computing metric answers (nnviz.core.lesson_answers)
         self.highlights = Highlights(window)
         body = QWidget()
         lay = QVBoxLayout(body)
@@ -180,28 +182,54 @@ class LessonDock(QDockWidget):
 
     # ----- questions ----------------------------------------------------------------------------
     def check(self) -> bool | None:
-        """Check the typed answer against the engine's number: True right, False wrong, None
-        when nothing could be checked (the verdict line says why)."""
+        """Check the typed answer against the engine's number, to the precision typed (the
+        predict mode's checker): True right, False wrong (too large or too small, and the first
+        wrong intermediate where a usual slip explains it), None when nothing could be checked
+        (the verdict line says why)."""
         stop = self.stop
-        if stop is None or stop.answer is None:
+        if stop is None or not stop.question:
             return None
-        s = self.window_.session
-        ours = shows_network(self.window_, stop)
-        trace = s.history.trace(stop.step) if ours and 0 < stop.step <= s.n_steps else None
-        if trace is None:
-            self._verdict(
-                "The window has moved on from this stop's network: go to the stop again.", None
-            )
-            return None
+        typed = self.answer.text()
         try:
-            checked = check_answer(trace, stop.answer, self.answer.text(), stop.sample)
-        except ValueError as exc:
+            if stop.answer is None:  # a metric of the network after the stop's step
+                true = self._metric_answer(stop)
+                number = parse_answer(typed).value
+                right, diagnosis = within(parse_answer(typed), true), ""
+            else:
+                s = self.window_.session
+                ours = shows_network(self.window_, stop)
+                trace = s.history.trace(stop.step) if ours and 0 < stop.step <= s.n_steps else None
+                if trace is None:
+                    self._verdict(
+                        "The window has moved on from this stop's network: go to the stop again.",
+                        None,
+                    )
+                    return None
+                v = check(trace, stop.answer, typed, stop.sample)
+                true, number, right, diagnosis = v.value, v.typed, v.right, str(v.diagnosis)
+        except ValueError as exc:  # not a number (predict.AnswerError), or no such number
             self._verdict(str(exc), None)
             return None
-        if checked.right and self.progress is not None:
-            self.progress.answered_right(self.index)
-        self._verdict(checked.message, checked.right)
-        return checked.right
+        if right:
+            if self.progress is not None:
+                self.progress.answered_right(self.index)
+            self._verdict(f"Right: the engine has {fmt(true, 6)}.", True)
+        else:
+            side = "too large" if number > true else "too small"
+            why = f" {diagnosis}" if diagnosis else " Try again, or ask for the hint."
+            self._verdict(f"Not quite: {typed.strip()} is {side}.{why}", False)
+        return right
+
+    def _metric_answer(self, stop) -> float:
+        """A metric question's answer, computed by the engine for the stop (kept per lesson)."""
+        if self._run is None or self._run.lesson is not self.lesson:
+            from nnviz.core.lesson_answers import LessonRun
+
+            self._run = LessonRun(self.lesson)
+        answer = self._run.answer(stop)
+        if answer is None:
+            raise ValueError("this stop's question has no answer to check against")
+        return answer.value
 
     def show_hint(self) -> None:
         stop = self.stop
