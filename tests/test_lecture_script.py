@@ -166,3 +166,38 @@ def test_o_opens_and_closes_the_overview_and_tab_still_selects(script, qtbot):
     assert not ov.isVisible() and view.isVisible()  # Esc closes the overview, not lecture mode
     qtbot.keyClick(view, Qt.Key.Key_Tab)
     assert view.session.selection is not None and view.session.selection.kind == "neuron"
+
+
+def test_a_stops_prepared_ink_is_drawn_on_its_neuron_once(main_window, qtbot):
+    """The shipped lecture script circles output 1 at its loss stop: the circle becomes lecture
+    ink on that page, centred on the output neuron (column 2, a quarter height above the
+    middle), drawn there in red, and laid only once however often the stop is visited."""
+    import numpy as np
+
+    from nnviz.core.netfile import presets_dir
+
+    win = main_window("two-two-two", show=False)
+    lesson = load_lesson(presets_dir().parent / "lessons" / "lecture-backprop.toml")
+    sc = play_as_lecture(win, lesson, 2)
+    view = win.lecture
+    view.resize(1280, 720)
+    qtbot.waitExposed(view)
+    s = win.session
+    page = (s.run.id, s.step, s.phase)
+    (stroke,) = s.ink.strokes(page)
+    xs, ys = np.array(stroke.points).T
+    assert (xs.mean(), ys.mean()) == pytest.approx((2.0, -0.25), abs=0.02)
+    qtbot.waitUntil(lambda: view.info is not None)
+    image = view.grab().toImage()
+    lay = view.info.layout
+    px, py = lay.from_network(np.array([xs[0]]), np.array([ys[0]]))
+    red = [
+        image.pixelColor(int(px[0]) + dx, int(py[0]) + dy)
+        for dx in range(-3, 4)
+        for dy in range(-3, 4)
+    ]
+    assert any(c.red() > 180 and c.green() < 90 and c.blue() < 90 for c in red)
+    sc.go_to(3)
+    sc.go_to(2)
+    assert len(s.ink.strokes(page)) == 1
+    view.close()

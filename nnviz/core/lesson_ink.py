@@ -74,3 +74,18 @@ def _stroke(s: dict, n: int, error: ErrorAt) -> dict:
         out.append((float(p[0]), float(p[1])))
     return {"colour": COLOURS.get(colour, colour.lower()), "width": float(width),
             "points": tuple(out)}  # fmt: skip
+
+
+def as_strokes(ink: tuple[dict, ...], n_columns: int) -> list:
+    """A stop's checked strokes as lecture ink (:class:`nnviz.core.ink.Stroke`, in network
+    coordinates: columns from 0, heights from the area's middle), so they sit on the neurons
+    the lesson drew them over, wherever the columns are laid out and however the view zooms.
+    The file's fractions put column k of n at x = (k + ½)/n and the area's middle at y = ½."""
+    from nnviz.core.ink import Stroke
+
+    return [
+        Stroke(
+            s["colour"], s["width"], tuple((x * n_columns - 0.5, y - 0.5) for x, y in s["points"])
+        )
+        for s in ink
+    ]

@@ -7,8 +7,8 @@ or a click jump there; Esc or O close it). These keys are in the one key map,
 ``nnviz.gui.keymap`` (``when=SCRIPT``).
 
 The badge says "stop k/n"; the presenter view shows the stop's ``notes``
-(``LectureView.current_notes``). A stop's ``ink`` strokes are for the ink layer:
-``LectureScript.ink()`` hands them over (nothing draws them yet).
+(``LectureView.current_notes``). A stop's ``ink`` strokes join the lecture ink of the page the
+stop shows, the first time it is shown, and can be erased or drawn over like any other.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
 from nnviz.core.lesson import Lesson, Stop
+from nnviz.core.lesson_ink import as_strokes
 from nnviz.gui.lesson_stop import apply_stop
 from nnviz.render.scene import SceneState
 
@@ -37,6 +38,7 @@ class LectureScript:
         self.view = view
         self.index = 0
         self.overview: ScriptOverview | None = None
+        self._inked: set[tuple[int, int, int]] = set()  # pages given the stops' ink
 
     @property
     def stop(self) -> Stop:
@@ -49,6 +51,7 @@ class LectureScript:
         if not apply_stop(self.window, self.lesson.stops[k]):
             return False
         self.index = k
+        self._lay_ink(self.lesson.stops[k])
         dock = getattr(self.window, "lesson_dock", None)
         if dock is not None and dock.lesson is not None and dock.lesson.path == self.lesson.path:
             dock.index = k  # the panel follows, for when the lecture ends
@@ -59,15 +62,26 @@ class LectureScript:
         self.view.update()
         return True
 
+    def _lay_ink(self, stop: Stop) -> None:
+        """The stop's prepared strokes onto the lecture ink of the page the stop shows (once:
+        a stroke already there, or erased by the lecturer on this visit, is not laid again)."""
+        if not stop.ink:
+            return
+        s = self.window.session
+        page = (s.run.id, s.step, s.phase)
+        if page in self._inked:
+            return
+        self._inked.add(page)
+        have = s.ink.strokes(page)
+        for stroke in as_strokes(stop.ink, len(s.spec.layers)):
+            if stroke not in have:
+                s.ink.add(page, stroke)
+
     def badge(self) -> str:
         return f"stop {self.index + 1}/{len(self.lesson.stops)}"
 
     def notes(self) -> str:
         return self.stop.notes
-
-    def ink(self) -> tuple[dict, ...]:
-        """The stop's ink strokes, as the lesson file gives them (for the ink layer)."""
-        return self.stop.ink
 
     def show_overview(self) -> ScriptOverview:
         if self.overview is None:
