@@ -277,3 +277,29 @@ def test_a_metric_question_is_checked_against_the_engine(main_window):
     assert dock.check() is True
     dock.answer.setText("0.75")
     assert dock.check() is False and "too large" in dock.verdict.text()
+
+
+def test_lessons_ask_before_they_show(main_window):
+    """Predict mode is on in lessons: the stop that asks for the output δ keeps its phase's
+    numbers hidden (the canvas shows "?", not ∂L/∂w₅ = 0.082167, the worked example's figure)
+    until the answer is right; a stop without a question shows its phase."""
+    win = main_window("two-two-two")
+    learn_menu.open_lesson(win, DELTA)
+    dock, s = win.lesson_dock, win.session
+    assert win.act_predict.isChecked() and s.reveals.on
+    dock.go_to(1)  # forward-L2, no question: shown
+    assert not s.phase_hidden()
+    dock.go_to(2)  # backward-L2, asks for δ of output 1
+    assert s.phase_name() == "backward-L2" and s.phase_hidden()
+    true = hand_delta(0)
+
+    def drawn() -> list[str]:
+        win.canvas.grab()
+        return [d.text for d in win.canvas.info.labels]
+
+    assert "0.0822" not in drawn() and any("?" in t for t in drawn())
+    dock.answer.setText(f"{true + 0.01:.3f}")
+    assert dock.check() is False and s.phase_hidden()
+    dock.answer.setText(f"{true:.4f}")
+    assert dock.check() is True and not s.phase_hidden()
+    assert "0.0822" in drawn() and not any("?" in t for t in drawn())

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QWidget
 
 from nnviz.core.lesson import Lesson, Stop
 from nnviz.core.lesson_ink import as_strokes
-from nnviz.gui.lesson_stop import apply_stop
+from nnviz.gui.lesson_stop import apply_stop, hide_for_question
 from nnviz.render.scene import SceneState
 
 CLOSE_OVERVIEW = {Qt.Key.Key_Escape, Qt.Key.Key_O}
@@ -50,6 +50,7 @@ class LectureScript:
             return False
         if not apply_stop(self.window, self.lesson.stops[k]):
             return False
+        hide_for_question(self.window, self.lesson.stops[k])
         self.index = k
         self._lay_ink(self.lesson.stops[k])
         dock = getattr(self.window, "lesson_dock", None)

@@ -33,7 +33,8 @@ from nnviz.core.numfmt import fmt
 from nnviz.core.predict import check, parse_answer, within
 from nnviz.gui.highlight import Highlights
 from nnviz.gui.lesson_progress import Progress
-from nnviz.gui.lesson_stop import apply_stop, shows_network
+from nnviz.gui.lesson_stop import apply_stop, hide_for_question, shows_network
+from nnviz.gui.predict_panel import predict_on, reveal
 
 RIGHT_COLOUR, WRONG_COLOUR = "#1a7f37", "#cf222e"
 
@@ -154,6 +155,8 @@ class LessonDock(QDockWidget):
         stop = self.lesson.stops[k]
         if not apply_stop(self.window_, stop):
             return False
+        predict_on(self.window_)  # lessons ask before they show
+        hide_for_question(self.window_, stop)
         self.index = k
         if self.progress is not None:
             self.progress.stop = k
@@ -213,6 +216,8 @@ class LessonDock(QDockWidget):
         if right:
             if self.progress is not None:
                 self.progress.answered_right(self.index)
+            if stop.answer is not None:
+                reveal(self.window_.session)  # answered: the phase's numbers are shown
             self._verdict(f"Right: the engine has {fmt(true, 6)}.", True)
         else:
             side = "too large" if number > true else "too small"

@@ -62,6 +62,21 @@ def apply_stop(window, stop: Stop) -> bool:
     return True
 
 
+def hide_for_question(window, stop: Stop) -> None:
+    """In predict mode, a stop that asks for a number its own phase computes keeps that
+    phase's numbers hidden ("?") until the answer is right or the learner reveals them (R);
+    every other stop shows its phase, revealed."""
+    from nnviz.core.quantities import revealed_at
+    from nnviz.gui.predict_panel import reveal
+
+    s = window.session
+    if not s.reveals.on or s.step == 0 or s.phase < 0:
+        return
+    asks = stop.answer is not None and revealed_at(stop.answer, s.n_layers) == s.phase
+    if not asks:
+        reveal(s)
+
+
 def _zoom(canvas, zoom: float, selection: Selection | None) -> None:
     """Fit, then zoom by ``zoom`` about the selected neuron (the middle when none is selected
     or the canvas has not been drawn yet)."""

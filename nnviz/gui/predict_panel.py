@@ -51,6 +51,15 @@ def set_predict(session: Session, on: bool) -> None:
         session.changed.emit()
 
 
+def predict_on(window) -> None:
+    """Predict mode on in ``window`` as its View menu switch does it (lessons turn it on)."""
+    act = getattr(window, "act_predict", None)
+    if act is not None:
+        act.setChecked(True)
+    else:
+        set_predict(window.session, True)
+
+
 def reveal(session: Session) -> bool:
     """Reveal the shown phase (it stays revealed); False when nothing was hidden."""
     if not session.phase_hidden():
