@@ -137,6 +137,8 @@ class LessonDock(QDockWidget):
         previous = (self.lesson, self.progress, self.index)
         self.lesson, self.progress = lesson, progress
         if not self.isVisible():  # the text and the question get half the side's height
+            predict_on(self.window_)  # its dock opens first, so the sizes below hold
+            self._make_room()
             self.show()
             height = max(self.window_.height() // 2, 300)
             self.window_.resizeDocks([self], [height], Qt.Orientation.Vertical)
@@ -146,6 +148,21 @@ class LessonDock(QDockWidget):
             self._show()
             return False
         return True
+
+    def _make_room(self) -> None:
+        """The Runs dock goes behind the inspector as a tab while a lesson is open, so the
+        lesson's text, the inspector and the Predict dock share the side."""
+        w = self.window_
+        runs, inspector = getattr(w, "runs_dock", None), getattr(w, "inspector", None)
+        if runs is None or inspector is None or runs.isFloating() or inspector.isFloating():
+            return
+        if (
+            runs.isVisible()
+            and inspector.isVisible()
+            and w.dockWidgetArea(runs) == w.dockWidgetArea(inspector)
+        ):
+            w.tabifyDockWidget(inspector, runs)
+            inspector.raise_()
 
     def go_to(self, k: int) -> bool:
         """Put the window at stop ``k`` (the same stop again puts it back there, should the
