@@ -139,7 +139,9 @@ class ScriptOverview(QWidget):
 
         self.script = script
         self.renderer = NetworkRenderer()
-        options = script.view.options.copy(zoom=1.0, pan=(0.0, 0.0), show_caption=False)
+        options = script.view.options.copy(
+            zoom=1.0, pan=(0.0, 0.0), show_caption=False, legend_corner=False
+        )  # thumbnails: the network and its numbers only
         self.scenes = stop_scenes(script.lesson, options)
         self.cursor = 0
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
