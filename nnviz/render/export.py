@@ -39,6 +39,15 @@ PNG_QUALITY = 80
 (near-empty frames grow by up to a quarter, from under 100 KiB)."""
 
 
+def release_thread_caches() -> None:
+    """Drop this thread's renderer and typeset documents (a worker thread calls it before it
+    ends, so no Qt object outlives the thread that made it)."""
+    from nnviz.render.richtext import clear_cache
+
+    _LOCAL.renderer = None
+    clear_cache()
+
+
 def ensure_gui_app() -> QGuiApplication:
     """The running Qt application, or a new one (offscreen when there is no display)."""
     app = QGuiApplication.instance()
