@@ -246,6 +246,7 @@ class JsonArrayStream:
         """Append one element (no NaN or Infinity)."""
         text = json.dumps(obj, allow_nan=False)
         self._out.write(((", " if self.count else "") + text).encode())
+        self._out.flush()  # on disk as it comes, not in a buffer
         self.count += 1
 
 

@@ -78,31 +78,38 @@ def run_export_job(
     )
     trace_path = out / "trace.json"
     done = 0
+    # trace.json is entered by hand: a frame's failure must not be reported as trace.json's
+    stack = contextlib.ExitStack()
     try:
-        with contextlib.ExitStack() as stack:
-            steps = None
-            if settings.trace_json:
-                steps = stack.enter_context(
-                    open_json_stream(trace_path, head or {}, "steps", follow_links=False)
-                )
-            for _ in range(settings.steps):
-                trace = engine.step()
-                scenes = scenes_for(spec, dataset, [trace], settings.view,
-                                    only_update=settings.only_update, neuron=settings.neuron)  # fmt: skip
-                for stem, scene in scenes:
-                    if cancelled is not None and cancelled():
-                        raise ExportCancelled(f"export cancelled after {done} of {total} frames")
-                    writer.add(stem, scene)
-                    done += 1
-                    if progress is not None:
-                        progress(done, total)
-                del scenes
-                if steps is not None:
-                    steps.add(trace.to_json())
-                del trace
-            written = writer.close()
+        steps = None
+        if settings.trace_json:
+            steps = stack.enter_context(
+                open_json_stream(trace_path, head or {}, "steps", follow_links=False)
+            )
+        for _ in range(settings.steps):
+            trace = engine.step()
+            scenes = scenes_for(spec, dataset, [trace], settings.view,
+                                only_update=settings.only_update, neuron=settings.neuron)  # fmt: skip
+            for stem, scene in scenes:
+                if cancelled is not None and cancelled():
+                    raise ExportCancelled(f"export cancelled after {done} of {total} frames")
+                writer.add(stem, scene)
+                done += 1
+                if progress is not None:
+                    progress(done, total)
+            del scenes
             if steps is not None:
-                steps.tail["files"] = [p.name for p in written]
+                steps.add(trace.to_json())
+            del trace
+        written = writer.close()
+        if steps is not None:
+            steps.tail["files"] = [p.name for p in written]
+    except BaseException:
+        writer.abort()
+        stack.__exit__(RuntimeError, RuntimeError("export stopped"), None)  # no trace.json
+        raise
+    try:
+        stack.close()  # trace.json appears now
     except BaseException:
         writer.abort()
         raise
