@@ -97,11 +97,13 @@ def test_transparent_png_through_the_dialog(qtbot, main_window, tmp_path, monkey
         d.fmt.setCurrentText("png")
         d.size.setCurrentText("320x200")
         d.transparent.setChecked(True)
+        d.png_quality.setValue(0)  # zlib's strongest: lossless, smaller
 
     _export_through_dialog(qtbot, win, monkeypatch, configure)
     assert _wait_done(qtbot, win)[0] is True
     img = QImage(str(out / "step001-01-forward-L1.png"))
     assert img.hasAlphaChannel() and img.pixelColor(2, 2).alpha() == 0
+    assert win.export_job.choices.settings().png_quality == 0
 
 
 def test_choices_are_remembered_also_after_an_error(qtbot, main_window, tmp_path, monkeypatch):

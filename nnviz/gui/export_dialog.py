@@ -25,6 +25,7 @@ from nnviz.core.errors import NnvizError
 from nnviz.core.numfmt import MAX_DIGITS, MIN_DIGITS
 from nnviz.gui.export_worker import ExportChoices, ExportJob
 from nnviz.gui.session import Session
+from nnviz.render.export import PNG_QUALITY
 from nnviz.render.view import LABEL_CHOICES, THEMES, ViewState
 
 __all__ = ["ExportChoices", "ExportDialog", "ExportJob"]
@@ -38,6 +39,7 @@ USES = {
     "orientation": ("pdf",),
     "frame_ms": ("gif", "webp", "apng", "mp4"),
     "transparent": ("png", "svg"),
+    "png_quality": ("png",),
 }
 """The choices only some formats use (as the command line's APPLIES_TO): disabled otherwise."""
 KEY = "export/"
@@ -102,6 +104,10 @@ class ExportDialog(QDialog):
         form.addRow("Animation, video: frame time", self.frame_ms)
         self.transparent = QCheckBox("Transparent background (PNG, SVG)")
         form.addRow("", self.transparent)
+        self.png_quality = QSpinBox()
+        self.png_quality.setRange(0, 100)
+        self.png_quality.setToolTip("0: smallest files, slowest; 100: no compression; all lossless")
+        form.addRow("PNG: compression (0 smallest)", self.png_quality)
         self.trace_json = QCheckBox("Also write every number as trace.json")
         form.addRow("", self.trace_json)
         buttons = QDialogButtonBox(
@@ -137,6 +143,7 @@ class ExportDialog(QDialog):
         _pick(self.orientation, s.value(KEY + "orientation", "auto"))
         self.frame_ms.setValue(_int(s.value(KEY + "frame_ms"), 800))
         self.transparent.setChecked(_bool(s.value(KEY + "transparent"), False))
+        self.png_quality.setValue(_int(s.value(KEY + "png_quality"), PNG_QUALITY))
         self.trace_json.setChecked(_bool(s.value(KEY + "trace_json"), True))
         self.neuron.setText(str(s.value(KEY + "neuron", "")))
         # the window's view, unless the dialog chose otherwise against the same window view
@@ -160,6 +167,7 @@ class ExportDialog(QDialog):
             ("orientation", self.orientation.currentText()),
             ("frame_ms", self.frame_ms.value()),
             ("transparent", self.transparent.isChecked()),
+            ("png_quality", self.png_quality.value()),
             ("trace_json", self.trace_json.isChecked()),
             ("neuron", self.neuron.text()),
             ("theme", self.theme.currentText()),
@@ -212,6 +220,7 @@ class ExportDialog(QDialog):
             orientation=self.orientation.currentText(),
             frame_ms=self.frame_ms.value(),
             transparent=self.transparent.isChecked() and fmt in USES["transparent"],
+            png_quality=self.png_quality.value(),
             trace_json=self.trace_json.isChecked(),
         )
 

@@ -33,6 +33,7 @@ class ExportChoices:
     orientation: str = "auto"
     frame_ms: int = 800
     transparent: bool = False
+    png_quality: int | None = None
     trace_json: bool = True
 
     def settings(self) -> ExportSettings:
@@ -48,6 +49,7 @@ class ExportChoices:
             orientation=self.orientation,
             frame_ms=self.frame_ms,
             transparent=self.transparent,
+            png_quality=self.png_quality,
             trace_json=self.trace_json,
         )
 
