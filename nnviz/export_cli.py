@@ -226,7 +226,6 @@ def run_export(argv: list[str]) -> int:
     from nnviz import __version__
     from nnviz.cli import headless_engine
     from nnviz.core.phases import phase_names
-    from nnviz.core.spec import to_dict
     from nnviz.render.export_job import ExportSettings, run_export_job
     from nnviz.render.view import ViewState
 
@@ -255,7 +254,7 @@ def run_export(argv: list[str]) -> int:
     )
     head = {
         "nnviz": __version__,
-        "network": to_dict(spec),
+        "network": spec.to_json(),
         "device": str(engine.device),
         "dtype": engine.dtype_name,
         "phases": phase_names(len(spec.layers) - 1),

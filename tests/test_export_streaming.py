@@ -153,9 +153,11 @@ def test_mp4_frames_times_and_colours(tmp_path):
     with av.open(str(out / "trace.mp4")) as box:
         stream = box.streams.video[0]
         frames = list(box.decode(stream))
+        seconds = box.duration / 1e6  # the last frame is shown its 250 ms too
     assert len(frames) == 12 and (frames[0].width, frames[0].height) == (320, 180)
     times = [float(f.pts * f.time_base) for f in frames]
     assert times == pytest.approx([0.25 * k for k in range(12)])
+    assert seconds == pytest.approx(3.0, abs=0.02)
     spec, base = load("two-two-two")
     engine = Engine(spec, base_dir=base)
     scenes = scenes_for(spec, engine.dataset, [engine.step(), engine.step()], ViewState())

@@ -18,7 +18,8 @@ CRF = 18  # visually lossless for flat-colour diagrams; the frames are mostly un
 
 
 def available() -> bool:
-    """Whether PyAV (with an H.264 or MPEG-4 encoder) can be imported."""
+    """Whether PyAV can be imported (its wheels bring FFmpeg with an H.264 encoder; MPEG-4
+    is used where a build lacks it)."""
     try:
         import av  # noqa: F401
     except ImportError:
@@ -70,12 +71,13 @@ class Mp4Stream:
         vf.pts, vf.time_base = self._pts, Fraction(1, 1000)
         try:
             for packet in self._stream.encode(vf):
+                packet.duration = max(int(delay_ms), 1)  # the last frame too is shown that long
                 self._box.mux(packet)
         except BaseException:
             self.abort()
             raise
         self._pts += max(int(delay_ms), 1)
-        self._last_delay = max(int(delay_ms), 1)
+        self._delay = max(int(delay_ms), 1)
         self.frames += 1
 
     def close(self) -> None:
@@ -85,6 +87,7 @@ class Mp4Stream:
             raise ValueError("no frames to write")
         try:
             for packet in self._stream.encode(None):
+                packet.duration = self._delay
                 self._box.mux(packet)
         except BaseException:
             self.abort()
