@@ -164,3 +164,33 @@ def test_the_window_keeps_running_and_cancel_removes_the_files(qtbot, main_windo
     timer.stop()
     assert res.args[0] is False and job.cancelled and not win.errors
     assert list(out.iterdir()) == []  # every file it wrote, trace.json's temporary included
+
+
+def test_the_worker_thread_draws_what_the_command_draws(qtbot, tmp_path):
+    """The same step and choices give the same pixels from the window's worker thread as from
+    `nnviz export` on the main thread (text, formula panel and all)."""
+    from PySide6.QtGui import QImage
+
+    from nnviz.cli import main
+    from nnviz.core.netfile import load
+    from nnviz.gui.export_dialog import ExportChoices, ExportJob
+    from nnviz.gui.session import Session
+    from nnviz.render.view import ViewState
+
+    cli = tmp_path / "cli"
+    assert main(["export", "two-two-two", "--size", "480x300", "--neuron", "2:1",
+                 "--out", str(cli), "--no-trace-json"]) == 0  # fmt: skip
+    spec, base = load("two-two-two")
+    session = Session(spec, base, "two-two-two")
+    gui = tmp_path / "gui"
+    choices = ExportChoices(out=gui, size=(480, 300), view=ViewState(), neuron=(2, 0),
+                            trace_json=False)  # fmt: skip
+    job = ExportJob(session, choices)
+    with qtbot.waitSignal(job.finished, timeout=60_000) as res:
+        job.start()
+    assert res.args[0] is True
+    names = sorted(p.name for p in cli.iterdir())
+    assert names == sorted(p.name for p in gui.iterdir()) and len(names) == 6
+    for name in names:
+        a, b = QImage(str(cli / name)), QImage(str(gui / name))
+        assert a.size() == b.size() and a == b, name
