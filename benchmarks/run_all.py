@@ -26,6 +26,7 @@ SCRIPTS = {
     "play": ["bench_play.py"],
     "startup": ["bench_startup.py"],
     "memory": ["bench_memory.py", "--network", "xor"],
+    "export_memory": ["bench_export_memory.py", "--size", "960x540"],
 }
 
 
@@ -48,6 +49,13 @@ def _worst_export(res: dict) -> float:
 
     presets = set(preset_names())
     return max(r["png_total_ms"] for r in res["canvas"]["rows"] if r["network"] in presets)
+
+
+def _export_peak(res: dict) -> float:
+    """The highest peak RSS of the exports of the most steps (784-128-64-10)."""
+    rows = res["export_memory"]["rows"]
+    most = max(r["steps"] for r in rows)
+    return max(r["peak_rss_mib"] for r in rows if r["steps"] == most)
 
 
 def _worst_key(res: dict) -> float:
@@ -81,6 +89,7 @@ GOALS: list[tuple[str, Callable[[dict], float], str, float, str]] = [
     ("next-phase key to painted canvas, worst network", _worst_key, "<", 16, "ms"),
     ("start-up to a painted window", lambda r: r["startup"]["best_s"], "<", 2.5, "s"),
     ("1920x1080 PNG export, slowest preset", _worst_export, "<", 100, "ms"),
+    ("export of 100 steps, 784-128-64-10: peak RSS", _export_peak, "<", 1229, "MiB"),
     (
         "peak RSS after the memory run",
         lambda r: r["memory"]["rows"][-1]["peak_rss_mib"],
@@ -100,6 +109,8 @@ def run_scripts(out: Path, quick: bool, only: list[str]) -> dict:
         cmd = [sys.executable, str(HERE / argv[0]), *argv[1:], "--json", str(target)]
         if quick and name == "memory":
             cmd += ["--steps", "100000"]
+        elif quick and name == "export_memory":
+            cmd += ["--formats", "png"]
         elif quick and name == "engine":
             cmd.append("--quick")
         print(f"$ {' '.join([Path(cmd[0]).name, *cmd[1:]])}", flush=True)

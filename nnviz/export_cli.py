@@ -1,10 +1,9 @@
-"""`nnviz export`: a trace as images (PNG/SVG per phase), a PDF handout or an animation
-(GIF, WebP, APNG), headless."""
+"""`nnviz export`: a trace as images (PNG/SVG per phase), a PDF handout, an animation
+(GIF, WebP, APNG) or a video (MP4), headless, streamed step by step (nnviz.render.export_job)."""
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import stat
@@ -14,10 +13,9 @@ from nnviz.core.errors import NnvizError
 from nnviz.core.limits import EXPORT_MAX_SIDE, EXPORT_MAX_STEPS
 from nnviz.core.mistakes import MISTAKES, why_not
 from nnviz.core.numfmt import DEFAULT_DIGITS, MAX_DIGITS, MIN_DIGITS
-from nnviz.core.output import open_output
 from nnviz.render.handout import default_page
 
-FORMATS = ("png", "svg", "pdf", "gif", "webp", "apng", "html")
+FORMATS = ("png", "svg", "pdf", "gif", "webp", "apng", "mp4", "html")
 THEME_NAMES = ("light", "dark", "lecture-light", "lecture-dark")
 MAX_STEPS = EXPORT_MAX_STEPS
 MAX_SIDE = EXPORT_MAX_SIDE
@@ -65,7 +63,13 @@ def parser() -> argparse.ArgumentParser:
         help="PDF: page orientation (auto: the one with the larger frames)",
     )
     p.add_argument(
-        "--frame-ms", type=int, help="GIF/WebP/APNG: milliseconds per frame (default 800)"
+        "--frame-ms", type=int, help="GIF/WebP/APNG/MP4: milliseconds per frame (default 800)"
+    )
+    p.add_argument(
+        "--trace-json",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also write every number as trace.json, a step at a time (default: on)",
     )
     p.add_argument("--transparent", action="store_true", help="PNG, SVG: transparent background")
     p.add_argument(
@@ -116,7 +120,7 @@ def _neuron(text: str | None, sizes: tuple[int, ...]) -> tuple[int, int] | None:
 
 
 OWN_FILE = re.compile(
-    r"step\d{3,}-\d{2}-[A-Za-z0-9-]+\.(?:png|svg)|trace\.(?:json|gif|pdf|webp|png)"
+    r"step\d{3,}-\d{2}-[A-Za-z0-9-]+\.(?:png|svg)|trace\.(?:json|gif|pdf|webp|png|mp4)"
 )
 """The names an export writes: --force removes these (and only these) before writing, so
 frames of an earlier, longer export are not left mixed with the new ones."""
@@ -142,7 +146,8 @@ def _check_export_size(engine, ns: argparse.Namespace, width: int, height: int, 
     from nnviz.cli import check_trace_size
     from nnviz.core.limits import check_memory, export_bytes
 
-    check_trace_size(engine, ns.steps, where, "trace.json")
+    if ns.trace_json:
+        check_trace_size(engine, ns.steps, where, "trace.json")
     layers = engine.spec.layers
     batch = min(engine.spec.batch_size, max(engine.dataset.n_train, 1))
     frames = ns.steps * (1 if ns.phases == "update" else 2 * len(layers))
@@ -158,7 +163,7 @@ APPLIES_TO = {
     "--grid": ("grid", ("pdf",), "1x1"),
     "--page": ("page", ("pdf",), default_page),
     "--orientation": ("orientation", ("pdf",), "auto"),
-    "--frame-ms": ("frame_ms", ("gif", "webp", "apng"), 800),
+    "--frame-ms": ("frame_ms", ("gif", "webp", "apng", "mp4"), 800),
     "--transparent": ("transparent", ("png", "svg"), False),
     "--png-quality": ("png_quality", ("png",), None),
 }
@@ -216,6 +221,10 @@ def run_export(argv: list[str]) -> int:
         raise NnvizError(f"--frame-ms must be between 20 and 60000, found {ns.frame_ms}")
     if ns.png_quality is not None and not 0 <= ns.png_quality <= 100:
         raise NnvizError(f"--png-quality must be between 0 and 100, found {ns.png_quality}")
+    if ns.format == "mp4":
+        from nnviz.render.video import require
+
+        require()  # PyAV is an optional extra: say how to install it, before any work
     width, height = _size(ns.size)
     grid = _size(ns.grid, "--grid")
     if ns.format == "html":  # one self-contained page rather than a folder of frames
@@ -235,8 +244,10 @@ def run_export(argv: list[str]) -> int:
     if ns.mistake and (why := why_not(ns.mistake, spec.activations)):
         raise NnvizError(f"--mistake {ns.mistake}: {why}")
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from nnviz import __version__
     from nnviz.cli import headless_engine
-    from nnviz.render.trace_pages import export_trace
+    from nnviz.core.phases import phase_names
+    from nnviz.render.export_job import ExportSettings, run_export_job
     from nnviz.render.view import ViewState
 
     engine = headless_engine(spec, base, ns)
@@ -247,37 +258,32 @@ def run_export(argv: list[str]) -> int:
             remove_own_files(out)
     except OSError as exc:
         raise NnvizError(exc.strerror or "cannot be created", str(out)) from None
-    traces = [engine.step() for _ in range(ns.steps)]
-    written = export_trace(
-        spec,
-        engine.dataset,
-        traces,
-        out,
+    settings = ExportSettings(
         fmt=ns.format,
-        width=width,
-        height=height,
+        steps=ns.steps,
+        size=(width, height),
         view=ViewState(
             label_mode=ns.labels, digits=ns.digits, theme=ns.theme, mistake=ns.mistake or ""
         ),
         only_update=ns.phases == "update",
         neuron=neuron,
         grid=grid,
+        page=ns.page,
+        orientation=ns.orientation,
         frame_ms=ns.frame_ms,
         transparent=ns.transparent,
         png_quality=ns.png_quality,
-        page=ns.page,
-        orientation=ns.orientation,
+        trace_json=ns.trace_json,
     )
     head = {
+        "nnviz": __version__,
         "network": spec.to_json(),
         "device": str(engine.device),
         "dtype": engine.dtype_name,
-        "files": [p.name for p in written],
+        "phases": phase_names(len(spec.layers) - 1),
     }
-    with open_output(out / "trace.json", follow_links=False) as f:  # one step at a time
-        f.write(json.dumps(head, allow_nan=False)[:-1].encode() + b', "steps": [')
-        for k, t in enumerate(traces):
-            f.write(((", " if k else "") + json.dumps(t.to_json(), allow_nan=False)).encode())
-        f.write(b"]}\n")
-    print(f"wrote {len(written)} {ns.format.upper()} file(s) and trace.json to {out}")
+    written = run_export_job(engine, out, settings, head=head)
+    files = written[:-1] if ns.trace_json else written
+    also = " and trace.json" if ns.trace_json else ""
+    print(f"wrote {len(files)} {ns.format.upper()} file(s){also} to {out}")
     return 0

@@ -221,7 +221,7 @@ def test_gif_frames_are_streamed_and_an_aborted_gif_leaves_nothing(tmp_path):
     job = TraceExport(scenes, tmp_path, fmt="gif", width=160, height=100)
     for _ in range(4):
         job.step()
-    assert job._anim.frames == 4 and not hasattr(job, "_frames")  # frames written, not kept
+    assert job.writer._stream.frames == 4 and not hasattr(job, "_frames")  # written, not kept
     job.abort()
     assert list(tmp_path.iterdir()) == []  # no partial GIF, no temporary file
     done = TraceExport(scenes, tmp_path, fmt="gif", width=160, height=100).run()

@@ -34,7 +34,7 @@ def _run(*args: str) -> subprocess.CompletedProcess:
         (["--format", "apng", "--transparent"], "not to --format apng"),
         (["--format", "png", "--page", "letter"], "--page applies to PDF only"),
         (["--format", "svg", "--orientation", "portrait"], "--orientation applies to PDF only"),
-        (["--format", "pdf", "--frame-ms", "100"], "--frame-ms applies to GIF, WEBP and APNG"),
+        (["--format", "pdf", "--frame-ms", "100"], "--frame-ms applies to GIF, WEBP, APNG and MP4"),
         (["--format", "svg", "--png-quality", "5"], "--png-quality applies to PNG only"),
     ],
 )

@@ -329,7 +329,7 @@ def test_export_can_be_cancelled(qtbot, window, tmp_path):
     out = tmp_path / "c"
     win.start_export(ExportChoices(out=out, fmt="png", steps=20, size=(320, 200)))
     job = win.export_job
-    qtbot.waitUntil(lambda: job.job.done >= 2, timeout=10000)
+    qtbot.waitUntil(lambda: job.done >= 2, timeout=10000)
     job.cancel()
     with qtbot.waitSignal(job.finished, timeout=5000) as blocker:
         pass

@@ -171,15 +171,17 @@ def check_replay(layers: tuple[int, ...], batch: int, steps: int, where: str | N
 def export_bytes(
     layers: tuple[int, ...], batch: int, steps: int, frames: int, width: int, height: int, fmt: str
 ) -> int:
-    """An export of ``steps`` steps as ``frames`` images: every step's trace is kept, one image
-    is rendered at a time (with its copies while encoded; an animation streams its frames,
-    keeping the previous one and Pillow's copies of one frame), and trace.json is
-    encoded one step at a time."""
-    traces = steps * trace_record_bytes(layers, batch)
+    """An export of ``steps`` steps as ``frames`` images, streamed: one step's trace is kept at
+    a time, one image is rendered at a time (with its copies while encoded; an animation keeps
+    the previous frame and Pillow's copies of one frame), and trace.json is encoded one step at
+    a time. Neither ``steps`` nor ``frames`` makes it grow (an animated WebP keeps its
+    compressed frames, the file's own size, until it is written)."""
+    del steps  # kept in the signature: what grows with it is written out, not held
+    trace = trace_record_bytes(layers, batch)
     image = width * height * 4 * 4
-    animated = fmt in ("gif", "webp", "apng") and frames
-    gif = width * height * 100 if animated else 0  # Pillow's quantizing and encoding (measured)
-    return traces + image + gif + json_step_bytes(layers, batch)
+    encoded = fmt in ("gif", "webp", "apng", "mp4") and frames
+    encoder = width * height * 100 if encoded else 0  # Pillow's quantizing and encoding (measured)
+    return trace + image + encoder + json_step_bytes(layers, batch)
 
 
 def check_train_ahead(

@@ -230,3 +230,36 @@ def remove_stale_temps(folder: Path, older_than: float = STALE_TEMP_SECONDS) -> 
         except OSError:
             continue
     return removed
+
+
+class JsonArrayStream:
+    """A JSON object whose one array member is written element by element (see
+    :func:`open_json_stream`): memory holds one element, never the document."""
+
+    def __init__(self, out: IO[bytes]) -> None:
+        self._out = out
+        self.count = 0
+        self.tail: dict[str, Any] = {}
+        """Members written after the array, when the stream closes (known only at the end)."""
+
+    def add(self, obj: Any) -> None:
+        """Append one element (no NaN or Infinity)."""
+        text = json.dumps(obj, allow_nan=False)
+        self._out.write(((", " if self.count else "") + text).encode())
+        self._out.flush()  # on disk as it comes, not in a buffer
+        self.count += 1
+
+
+@contextlib.contextmanager
+def open_json_stream(
+    target: str | os.PathLike[str], head: dict, key: str, *, follow_links: bool = True
+) -> Iterator[JsonArrayStream]:
+    """``{…head, key: [elements…], …tail}`` written to ``target`` as :func:`open_output` does,
+    one element at a time: a regular file appears only when the block ends normally."""
+    with open_output(target, follow_links=follow_links) as out:
+        opening = json.dumps(head, allow_nan=False)[:-1]
+        out.write((opening + (", " if head else "") + json.dumps(key) + ": [").encode())
+        stream = JsonArrayStream(out)
+        yield stream
+        rest = json.dumps(stream.tail, allow_nan=False)[1:] if stream.tail else "}"
+        out.write(("]" + (", " if stream.tail else "") + rest + "\n").encode())

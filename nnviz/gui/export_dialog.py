@@ -1,13 +1,12 @@
-"""File → Export trace…: the exporter's choices in a dialog, run in timer slices with a
-progress bar and Cancel, so the window stays responsive."""
+"""File → Export trace…: every choice of ``nnviz export`` in a dialog that remembers them
+(QSettings, kept even when the export then fails); the export itself runs on a worker thread
+(nnviz.gui.export_worker) with a progress dialog and Cancel."""
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,126 +23,46 @@ from PySide6.QtWidgets import (
 
 from nnviz.core.errors import NnvizError
 from nnviz.core.numfmt import MAX_DIGITS, MIN_DIGITS
-from nnviz.core.output import open_output
+from nnviz.gui.export_worker import ExportChoices, ExportJob
 from nnviz.gui.session import Session
-from nnviz.render.trace_pages import TraceExport, scenes_for
+from nnviz.render.export import PNG_QUALITY
+from nnviz.render.handout import default_page
 from nnviz.render.view import LABEL_CHOICES, THEMES, ViewState
 
+__all__ = ["ExportChoices", "ExportDialog", "ExportJob"]
+
 SIZES = ("1920x1080", "1280x720", "3840x2160", "1024x768", "800x600")
-
-
-@dataclass
-class ExportChoices:
-    """What to export: the same choices as ``nnviz export``."""
-
-    out: Path
-    fmt: str = "png"
-    steps: int = 1
-    size: tuple[int, int] = (1920, 1080)
-    view: ViewState = field(default_factory=ViewState)
-    only_update: bool = False
-    neuron: tuple[int, int] | None = None
-
-
-class ExportJob(QObject):
-    """Exports ``steps`` steps from the shown step on, one file or frame per timer tick."""
-
-    progress = Signal(int, int)  # done, total
-    finished = Signal(bool, str)  # completed (not cancelled), message
-
-    def __init__(self, session: Session, choices: ExportChoices) -> None:
-        super().__init__()
-        self.session, self.choices = session, choices
-        _check_size(session, choices)  # before any step is traced or frame drawn
-        first = max(session.step, 1)
-        engine = session.engine.clone()
-        engine.set_state(
-            session.history.state_before(first)
-            if session.n_steps >= first
-            else session.engine.get_state()
-        )
-        self.traces = [engine.step() for _ in range(choices.steps)]
-        scenes = scenes_for(
-            session.spec,
-            session.engine.dataset,
-            self.traces,
-            choices.view,
-            only_update=choices.only_update,
-            neuron=choices.neuron,
-        )
-        w, h = choices.size
-        self.job = TraceExport(scenes, choices.out, fmt=choices.fmt, width=w, height=h)
-        self.cancelled = False
-        self._timer = QTimer(self)
-        self._timer.timeout.connect(self._tick)
-
-    def start(self) -> None:
-        self.choices.out.mkdir(parents=True, exist_ok=True)
-        self._timer.start(0)
-
-    def cancel(self) -> None:
-        self.cancelled = True
-
-    def _tick(self) -> None:
-        if self.cancelled:
-            self._timer.stop()
-            self.job.abort()
-            self.finished.emit(False, f"Export cancelled after {len(self.job.written)} files")
-            return
-        try:
-            more = self.job.step()
-            if not more:
-                self._write_trace_json()
-        except (OSError, NnvizError) as exc:
-            self._timer.stop()
-            self.job.abort()
-            self.finished.emit(False, f"Export failed: {exc}")
-            return
-        self.progress.emit(self.job.done, self.job.total)
-        if not more:
-            self._timer.stop()
-            self.finished.emit(
-                True, f"Exported {len(self.job.written)} files to {self.choices.out}"
-            )
-
-    def _write_trace_json(self) -> None:
-        """trace.json, written one step at a time (never the whole document in memory)."""
-        head = {
-            "network": self.session.spec.to_json(),
-            "files": [p.name for p in self.job.written],
-        }
-        with open_output(self.choices.out / "trace.json", follow_links=False) as f:
-            f.write(json.dumps(head, allow_nan=False)[:-1].encode() + b', "steps": [')
-            for k, t in enumerate(self.traces):
-                f.write(((", " if k else "") + json.dumps(t.to_json(), allow_nan=False)).encode())
-            f.write(b"]}\n")
-
-
-def _check_size(session: Session, choices: ExportChoices) -> None:
-    """Refuse an export beyond the memory budget, with the figure and the limit."""
-    from nnviz.core.limits import check_memory, export_bytes
-
-    layers = session.spec.layers
-    batch = min(session.spec.batch_size, max(session.engine.dataset.n_train, 1))
-    frames = choices.steps * (1 if choices.only_update else 2 * len(layers))
-    w, h = choices.size
-    need = session.engine.needed_bytes() + export_bytes(
-        layers, batch, choices.steps, frames, w, h, choices.fmt
-    )
-    check_memory(need, f"exporting {frames:,} {choices.fmt.upper()} frames of {w}x{h}")
+FORMATS = ("png", "svg", "pdf", "gif", "webp", "apng", "mp4")
+GRIDS = ("1x1", "1x2", "2x2", "2x3", "3x3")
+USES = {
+    "grid": ("pdf",),
+    "page": ("pdf",),
+    "orientation": ("pdf",),
+    "frame_ms": ("gif", "webp", "apng", "mp4"),
+    "transparent": ("png", "svg"),
+    "png_quality": ("png",),
+}
+"""The choices only some formats use (as the command line's APPLIES_TO): disabled otherwise."""
+KEY = "export/"
 
 
 class ExportDialog(QDialog):
-    """The choices; ``choices()`` validates them (NnvizError names what is wrong)."""
+    """The choices; ``choices()`` validates them (NnvizError names what is wrong). Theme,
+    numbers and digits start as the window shows them, unless this dialog chose others while
+    the window showed the same."""
 
     def __init__(
-        self, session: Session, parent: QWidget | None = None, view: ViewState | None = None
+        self,
+        session: Session,
+        parent: QWidget | None = None,
+        view: ViewState | None = None,
+        settings: QSettings | None = None,
     ) -> None:
-        """``view`` is the window's view state: the export starts from its choices."""
         super().__init__(parent)
         self.setWindowTitle("Export trace")
         self.session = session
         self.view = view or ViewState()
+        self.store = settings or getattr(parent, "settings", None) or QSettings("nnviz", "nnviz")
         form = QFormLayout(self)
         self.folder = QLineEdit(str(Path.cwd() / "nnviz-export"))
         browse = QPushButton("Browse…")
@@ -152,60 +71,140 @@ class ExportDialog(QDialog):
         row.addWidget(self.folder, 1)
         row.addWidget(browse)
         form.addRow("Folder", row)
-        self.fmt = QComboBox()
-        self.fmt.addItems(["png", "svg", "pdf", "gif", "webp", "apng"])
+        self.fmt = _combo(FORMATS)
         form.addRow("Format", self.fmt)
         self.steps = QSpinBox()
         self.steps.setRange(1, 1000)
         form.addRow("Steps from the shown one", self.steps)
-        self.size = QComboBox()
-        self.size.addItems(SIZES)
+        self.only_update = QCheckBox("Only the update phase of each step")
+        form.addRow("Phases", self.only_update)
+        self.size = _combo(SIZES)
         self.size.setEditable(True)
         form.addRow("Size", self.size)
-        self.theme = QComboBox()
-        self.theme.addItems(list(THEMES))
-        self.theme.setCurrentText(self.view.theme)
+        self.theme = _combo(THEMES)
         form.addRow("Theme", self.theme)
-        self.labels = QComboBox()
-        self.labels.addItems(list(LABEL_CHOICES))
-        self.labels.setCurrentText(_choice_text(self.view.label_mode))
+        self.labels = _combo(LABEL_CHOICES)
         form.addRow("Numbers", self.labels)
         self.digits = QSpinBox()
         self.digits.setRange(MIN_DIGITS, MAX_DIGITS)
-        self.digits.setValue(self.view.digits)
         form.addRow("Significant figures", self.digits)
-        self.only_update = QCheckBox("Only the update phase of each step")
-        form.addRow("", self.only_update)
         self.neuron = QLineEdit()
         self.neuron.setPlaceholderText("layer:neuron, e.g. 2:1 (optional)")
         form.addRow("Show formulas of", self.neuron)
+        self.grid = _combo(GRIDS)
+        self.grid.setEditable(True)
+        form.addRow("PDF: frames a page (cols×rows)", self.grid)
+        self.page = _combo(("a4", "letter"))
+        form.addRow("PDF: paper", self.page)
+        self.orientation = _combo(("auto", "portrait", "landscape"))
+        form.addRow("PDF: orientation", self.orientation)
+        self.frame_ms = QSpinBox()
+        self.frame_ms.setRange(20, 60_000)
+        self.frame_ms.setSingleStep(100)
+        self.frame_ms.setSuffix(" ms")
+        form.addRow("Animation, video: frame time", self.frame_ms)
+        self.transparent = QCheckBox("Transparent background (PNG, SVG)")
+        form.addRow("", self.transparent)
+        self.png_quality = QSpinBox()
+        self.png_quality.setRange(0, 100)
+        self.png_quality.setToolTip("0: smallest files, slowest; 100: no compression; all lossless")
+        form.addRow("PNG: compression (0 smallest)", self.png_quality)
+        self.trace_json = QCheckBox("Also write every number as trace.json")
+        form.addRow("", self.trace_json)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        self._restore()
+        self.fmt.currentTextChanged.connect(self._format_changed)
+        self._format_changed(self.fmt.currentText())
+
+    def _format_changed(self, fmt: str) -> None:
+        """Enable only the choices the format uses."""
+        for name, formats in USES.items():
+            getattr(self, name).setEnabled(fmt in formats)
 
     def _browse(self) -> None:
         path = QFileDialog.getExistingDirectory(self, "Export folder", self.folder.text())
         if path:
             self.folder.setText(path)
 
+    # remembering --------------------------------------------------------------------------
+    def _restore(self) -> None:
+        s, v = self.store, self.view
+        self.folder.setText(str(s.value(KEY + "folder", self.folder.text())))
+        _pick(self.fmt, s.value(KEY + "format", "png"))
+        self.steps.setValue(_int(s.value(KEY + "steps"), 1))
+        self.only_update.setChecked(_bool(s.value(KEY + "only_update"), False))
+        self.size.setCurrentText(str(s.value(KEY + "size", SIZES[0])))
+        self.grid.setCurrentText(str(s.value(KEY + "grid", GRIDS[0])))
+        _pick(self.page, s.value(KEY + "page", default_page()))  # the locale's paper at first
+        _pick(self.orientation, s.value(KEY + "orientation", "auto"))
+        self.frame_ms.setValue(_int(s.value(KEY + "frame_ms"), 800))
+        self.transparent.setChecked(_bool(s.value(KEY + "transparent"), False))
+        self.png_quality.setValue(_int(s.value(KEY + "png_quality"), PNG_QUALITY))
+        self.trace_json.setChecked(_bool(s.value(KEY + "trace_json"), True))
+        self.neuron.setText(str(s.value(KEY + "neuron", "")))
+        # the window's view, unless the dialog chose otherwise against the same window view
+        same = s.value(KEY + "window_view") == _view_key(v)
+        _pick(self.theme, s.value(KEY + "theme") if same else v.theme, v.theme)
+        label = _choice_text(v.label_mode)
+        _pick(self.labels, s.value(KEY + "labels") if same else label, label)
+        self.digits.setValue(_int(s.value(KEY + "digits"), v.digits) if same else v.digits)
+
+    def remember(self) -> None:
+        """Keep the choices as they are (valid or not) for the next time."""
+        s = self.store
+        for name, value in (
+            ("folder", self.folder.text()),
+            ("format", self.fmt.currentText()),
+            ("steps", self.steps.value()),
+            ("only_update", self.only_update.isChecked()),
+            ("size", self.size.currentText()),
+            ("grid", self.grid.currentText()),
+            ("page", self.page.currentText()),
+            ("orientation", self.orientation.currentText()),
+            ("frame_ms", self.frame_ms.value()),
+            ("transparent", self.transparent.isChecked()),
+            ("png_quality", self.png_quality.value()),
+            ("trace_json", self.trace_json.isChecked()),
+            ("neuron", self.neuron.text()),
+            ("theme", self.theme.currentText()),
+            ("labels", self.labels.currentText()),
+            ("digits", self.digits.value()),
+            ("window_view", _view_key(self.view)),
+        ):
+            s.setValue(KEY + name, value)
+        s.sync()
+
+    def accept(self) -> None:  # noqa: D102 - remembered before the choices are checked
+        self.remember()
+        super().accept()
+
+    # the choices --------------------------------------------------------------------------
     def choices(self) -> ExportChoices:
         from nnviz.export_cli import _neuron, _size
 
-        out = Path(self.folder.text().strip())
-        if not self.folder.text().strip():
+        text = self.folder.text().strip()
+        if not text:
             raise NnvizError("choose a folder")
+        out = Path(text)
         if out.exists() and (not out.is_dir() or any(out.iterdir())):
             raise NnvizError("the folder exists and is not empty; choose an empty one", str(out))
+        fmt = self.fmt.currentText()
+        if fmt == "mp4":
+            from nnviz.render.video import require
+
+            require()
         sel = self.session.selection
         neuron = _neuron(self.neuron.text() or None, self.session.spec.layers)
         if neuron is None and sel is not None and sel.kind == "neuron" and sel.layer > 0:
             neuron = (sel.layer, sel.row)
         return ExportChoices(
             out=out,
-            fmt=self.fmt.currentText(),
+            fmt=fmt,
             steps=self.steps.value(),
             size=_size(self.size.currentText()),
             view=self.view.copy(
@@ -217,7 +216,47 @@ class ExportDialog(QDialog):
             ),
             only_update=self.only_update.isChecked(),
             neuron=neuron,
+            grid=_size(self.grid.currentText(), "--grid") if fmt == "pdf" else (1, 1),
+            page=self.page.currentText(),
+            orientation=self.orientation.currentText(),
+            frame_ms=self.frame_ms.value(),
+            transparent=self.transparent.isChecked() and fmt in USES["transparent"],
+            png_quality=self.png_quality.value(),
+            trace_json=self.trace_json.isChecked(),
         )
+
+
+def _combo(items) -> QComboBox:
+    box = QComboBox()
+    box.addItems(list(items))
+    return box
+
+
+def _pick(box: QComboBox, value, fallback: str | None = None) -> None:
+    """Select ``value`` if it is one of the box's items (else ``fallback``, if given)."""
+    for v in (value, fallback):
+        if v is not None and box.findText(str(v)) >= 0:
+            box.setCurrentText(str(v))
+            return
+
+
+def _int(value, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _bool(value, default: bool) -> bool:
+    if isinstance(value, bool):
+        return value
+    if value is None:
+        return default
+    return str(value).lower() in ("true", "1", "yes")
+
+
+def _view_key(view: ViewState) -> str:
+    return f"{view.theme}|{view.label_mode}|{view.digits}"
 
 
 def _choice_text(mode: str) -> str:

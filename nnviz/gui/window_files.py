@@ -260,7 +260,7 @@ class FilesMixin:
             self.start_export(choices)
 
     def start_export(self, choices) -> None:
-        """Run an export in timer slices with a progress dialog and Cancel."""
+        """Run an export on a worker thread with a progress dialog and Cancel."""
         from PySide6.QtWidgets import QProgressDialog
 
         from nnviz.gui.export_dialog import ExportJob
@@ -271,7 +271,7 @@ class FilesMixin:
         except NnvizError as exc:  # beyond the memory budget: nothing traced, nothing written
             self.show_error("Cannot export", str(exc))
             return
-        progress = QProgressDialog("Exporting…", "Cancel", 0, job.job.total, self)
+        progress = QProgressDialog("Exporting…", "Cancel", 0, job.total, self)
         progress.setWindowTitle("Export trace")
         progress.setMinimumDuration(300)
         progress.canceled.connect(job.cancel)
@@ -280,7 +280,7 @@ class FilesMixin:
         def finished(ok: bool, message: str) -> None:
             progress.reset()
             self.statusBar().showMessage(message, 10000)
-            if not ok and not message.startswith("Export cancelled"):
+            if not ok and not job.cancelled:
                 self.show_error("Export failed", message)  # a full or read-only disk
 
         job.finished.connect(finished)

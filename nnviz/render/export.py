@@ -3,34 +3,49 @@
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSize, QSizeF, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt
 from PySide6.QtGui import (
-    QColor,
-    QFont,
     QGuiApplication,
     QImage,
     QImageWriter,
-    QPageLayout,
-    QPageSize,
     QPainter,
-    QPdfWriter,
 )
 
 from nnviz.core.output import write_bytes
 from nnviz.render.renderer import NetworkRenderer
 from nnviz.render.scene import SceneState
 
-_RENDERER = NetworkRenderer()
+_LOCAL = threading.local()
+
+
+def renderer() -> NetworkRenderer:
+    """This thread's renderer: an export running off the GUI thread gets its own, with its own
+    caches, never the window's."""
+    r = getattr(_LOCAL, "renderer", None)
+    if r is None:
+        r = _LOCAL.renderer = NetworkRenderer()
+    return r
+
 
 PNG_QUALITY = 80
 """Qt's PNG setting: 0 gives the smallest files (zlib's level 9, slow), 100 no compression,
 -1 Qt's default (zlib's level 6). Every setting is lossless. 80 is zlib's fastest level: a busy
 1920x1080 frame encodes in about two thirds of the default's time into a file 2-6% larger
 (near-empty frames grow by up to a quarter, from under 100 KiB)."""
+
+
+def release_thread_caches() -> None:
+    """Drop this thread's renderer and typeset documents (a worker thread calls it before it
+    ends, so no Qt object outlives the thread that made it)."""
+    from nnviz.render.richtext import clear_cache
+
+    _LOCAL.renderer = None
+    clear_cache()
 
 
 def ensure_gui_app() -> QGuiApplication:
@@ -65,7 +80,7 @@ def render_image(
         state = replace(state, transparent=True)
     painter = QPainter(image)
     try:
-        _RENDERER.paint(painter, QRectF(0, 0, width, height), state)
+        renderer().paint(painter, QRectF(0, 0, width, height), state)
     finally:
         painter.end()
     return image
@@ -145,7 +160,7 @@ def save_svg(
     gen.setDescription(state.header)
     painter = QPainter(gen)
     try:
-        _RENDERER.paint(painter, QRectF(0, 0, width, height), state)
+        renderer().paint(painter, QRectF(0, 0, width, height), state)
     finally:
         painter.end()
     buf.close()
@@ -166,63 +181,24 @@ def save_pdf(
 ) -> int:
     """A printable handout: ``page`` paper (A4 or Letter) with margins, a grid of cols×rows
     frames per page, each scaled to its cell keeping its aspect, with its caption below and the
-    page number at the foot (see nnviz.render.handout). Drawn in memory and written by
-    nnviz.core.output. Returns the page count."""
-    from nnviz.render.handout import CAPTION_PT, MARGIN, layout
+    page number at the foot (see nnviz.render.handout and nnviz.render.pdf_stream). Returns the
+    page count."""
+    from nnviz.render.pdf_stream import PdfStream
 
-    ensure_gui_app()
-    cols, rows = grid
-    per_page = max(cols * rows, 1)
-    geo = layout(page, orientation, grid, width, height)
-    data, buf = _buffer()
-    writer = QPdfWriter(buf)
-    writer.setResolution(288)  # device units per inch: 4 per point, fine enough for hairlines
-    writer.setTitle("nnviz trace")
-    writer.setCreator("nnviz")
-    writer.setPageLayout(
-        QPageLayout(
-            QPageSize(QSizeF(geo.width, geo.height), QPageSize.Unit.Point),
-            QPageLayout.Orientation.Portrait,
-            QMarginsF(0, 0, 0, 0),
-        )
+    pdf = PdfStream(
+        path,
+        width,
+        height,
+        len(states),
+        grid=grid,
+        page=page,
+        orientation=orientation,
+        follow_links=follow_links,
     )
-    n_pages = max(-(-len(states) // per_page), 1)
-    font = QFont("DejaVu Sans")
-    font.setPixelSize(int(CAPTION_PT))
-    ink = QColor("#333333")  # on white paper, whatever the frames' theme
-    painter = QPainter(writer)
     try:
-        unit = writer.resolution() / 72.0
-        for p in range(n_pages):
-            if p:
-                writer.newPage()
-            painter.save()
-            painter.scale(unit, unit)  # from here on, points
-            first = p * per_page
-            for n, state in enumerate(states[first : first + per_page]):
-                x, y, w, h = geo.frames[n]
-                painter.save()
-                painter.setClipRect(QRectF(x, y, w, h))
-                painter.translate(x, y)
-                painter.scale(w / width, h / height)
-                _RENDERER.paint(painter, QRectF(0, 0, width, height), state)
-                painter.restore()
-                if captions is not None:
-                    painter.setPen(ink)
-                    painter.setFont(font)
-                    painter.drawText(
-                        QRectF(*geo.captions[n]), Qt.AlignmentFlag.AlignCenter, captions[first + n]
-                    )
-            painter.setPen(ink)
-            painter.setFont(font)
-            painter.drawText(
-                QRectF(0, geo.height - MARGIN, geo.width, MARGIN * 0.75),
-                Qt.AlignmentFlag.AlignCenter,
-                f"page {p + 1} of {n_pages}",
-            )
-            painter.restore()
-    finally:
-        painter.end()
-    buf.close()
-    write_bytes(path, data.data(), follow_links=follow_links)
-    return n_pages
+        for n, state in enumerate(states):
+            pdf.add(state, None if captions is None else captions[n])
+    except BaseException:
+        pdf.abort()
+        raise
+    return pdf.close()

@@ -9,6 +9,7 @@ selection colour. A panel that does not fit shrinks its type down to a floor, th
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 
 from PySide6.QtCore import QRectF, QSizeF
@@ -25,7 +26,7 @@ from nnviz.core.mathtext import document, line, rich, stylesheet
 from nnviz.render.paintkit import qcolor
 from nnviz.render.theme import Theme
 
-_CACHE: OrderedDict[tuple, QTextDocument] = OrderedDict()
+_LOCAL = threading.local()  # each thread its own documents: an export runs off the GUI thread
 _CACHE_MAX = 64
 SHRINK = 0.92
 
@@ -54,12 +55,25 @@ def html_of(lines: list | str) -> str:
     return document(list(lines))
 
 
+def _cache() -> OrderedDict[tuple, QTextDocument]:
+    cache = getattr(_LOCAL, "cache", None)
+    if cache is None:
+        cache = _LOCAL.cache = OrderedDict()
+    return cache
+
+
+def clear_cache() -> None:
+    """Drop this thread's documents (a worker thread calls it before it ends)."""
+    _cache().clear()
+
+
 def make_document(html: str, px: float, width: float, th: Theme) -> QTextDocument:
     """A laid-out document of ``html`` in ``px``-pixel type, ``width`` wide (cached)."""
     key = (html, round(px, 2), round(width, 1), th.name)
-    doc = _CACHE.get(key)
+    cache = _cache()
+    doc = cache.get(key)
     if doc is not None:
-        _CACHE.move_to_end(key)
+        cache.move_to_end(key)
         return doc
     doc = QTextDocument()
     doc.setUndoRedoEnabled(False)
@@ -73,9 +87,9 @@ def make_document(html: str, px: float, width: float, th: Theme) -> QTextDocumen
     doc.setDefaultStyleSheet(css(th))
     doc.setHtml(html)
     doc.setTextWidth(max(width, 1.0))
-    _CACHE[key] = doc
-    if len(_CACHE) > _CACHE_MAX:
-        _CACHE.popitem(last=False)
+    cache[key] = doc
+    if len(cache) > _CACHE_MAX:
+        cache.popitem(last=False)
     return doc
 
 

@@ -1,8 +1,9 @@
 """Turning a run's traces into exported files: one image per phase, a PDF handout, an
-animation (GIF, WebP or APNG)."""
+animation (GIF, WebP or APNG) or a video (MP4), written frame by frame."""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +19,7 @@ from nnviz.render.scene_builder import build_scene
 from nnviz.render.view import ViewState
 
 ANIMATIONS = ("gif", "webp", "apng")
+FORMATS = ("png", "svg", "pdf", *ANIMATIONS, "mp4")
 
 
 def scenes_for(
@@ -63,18 +65,21 @@ def scenes_for(
     return out
 
 
-class TraceExport:
-    """An export done one unit at a time (one image, or one frame), so a window can show
-    progress and offer Cancel between units. ``run()`` does it all at once."""
+class FrameWriter:
+    """The files of an export written as frames come (``add``), one frame in memory at a time:
+    PNG or SVG files, a PDF handout, an animation or an MP4. ``close()`` finishes them;
+    ``abort()`` removes every file it wrote (and only those) and drops the one being written.
+    ``frames_total`` is needed up front by APNG (its header counts frames) and the PDF (its
+    page numbers)."""
 
     def __init__(
         self,
-        scenes: list[tuple[str, SceneState]],
         out: Path,
         *,
         fmt: str,
         width: int,
         height: int,
+        frames_total: int,
         grid: tuple[int, int] = (1, 1),
         frame_ms: int = 800,
         transparent: bool = False,
@@ -82,109 +87,127 @@ class TraceExport:
         page: str = "a4",
         orientation: str = "auto",
     ) -> None:
-        if fmt not in ("png", "svg", "pdf", *ANIMATIONS):
+        if fmt not in FORMATS:
             raise ValueError(f"unknown format {fmt!r}")
-        self.scenes, self.out, self.fmt = scenes, Path(out), fmt
-        self.width, self.height, self.grid = width, height, grid
-        self.frame_ms, self.transparent = frame_ms, transparent
-        self.png_quality = png_quality
+        self.out, self.fmt, self.width, self.height = Path(out), fmt, width, height
+        self.frames_total, self.grid, self.frame_ms = frames_total, grid, frame_ms
+        self.transparent, self.png_quality = transparent, png_quality
         self.page, self.orientation = page, orientation
-        self.done = 0
         self.written: list[Path] = []
-        self._anim = None  # the animation being written, frame by frame
+        self.frames = 0
+        self._stream = None  # the PDF, animation or video being written
 
     @property
-    def anim_path(self) -> Path:
-        """Where an animation goes: trace.gif, trace.webp or trace.png (APNG)."""
+    def single_path(self) -> Path:
+        """Where a one-file export goes: trace.pdf, trace.gif, trace.webp, trace.png (APNG)
+        or trace.mp4."""
         from nnviz.render.animation import EXTENSIONS
 
-        return self.out / f"trace.{EXTENSIONS[self.fmt]}"
+        return self.out / f"trace.{EXTENSIONS.get(self.fmt, self.fmt)}"
 
-    @property
-    def total(self) -> int:
-        return len(self.scenes) + (1 if self.fmt in ("pdf", *ANIMATIONS) else 0)
+    def _open(self):
+        path, w, h = self.single_path, self.width, self.height
+        if self.fmt == "pdf":
+            from nnviz.render.pdf_stream import PdfStream
 
-    def step(self) -> bool:
-        """Do the next unit of work; False once everything is written."""
+            return PdfStream(
+                path, w, h, self.frames_total, grid=self.grid, page=self.page,
+                orientation=self.orientation, follow_links=False,
+            )  # fmt: skip
+        if self.fmt == "mp4":
+            from nnviz.render.video import Mp4Stream
+
+            return Mp4Stream(path, w, h, follow_links=False)
+        from nnviz.render.animation import AnimationStream
+
+        return AnimationStream(path, self.fmt, w, h, frames_total=self.frames_total,
+                               follow_links=False)  # fmt: skip
+
+    def add(self, stem: str, scene: SceneState) -> None:
+        """Write one frame: its own file (PNG, SVG) or the next frame or cell of the file."""
         from nnviz.render.export import (
             PNG_QUALITY,
             ensure_gui_app,
             render_image,
-            save_pdf,
             save_png,
             save_svg,
         )
 
         ensure_gui_app()
+        if self.fmt == "png":
+            path = self.out / f"{stem}.png"
+            quality = PNG_QUALITY if self.png_quality is None else self.png_quality
+            save_png(scene, path, self.width, self.height, self.transparent, quality=quality,
+                     follow_links=False)  # fmt: skip
+            self.written.append(path)
+        elif self.fmt == "svg":
+            path = self.out / f"{stem}.svg"
+            save_svg(scene, path, self.width, self.height, transparent=self.transparent,
+                     follow_links=False)  # fmt: skip
+            self.written.append(path)
+        else:
+            if self._stream is None:
+                self._stream = self._open()
+            if self.fmt == "pdf":
+                self._stream.add(scene, caption_for(stem))
+            else:
+                frame = _rgb(render_image(scene, self.width, self.height))
+                self._stream.add(frame, max(self.frame_ms, 20))
+        self.frames += 1
+
+    def close(self) -> list[Path]:
+        """Finish the one-file formats; returns every file written."""
+        if self._stream is not None:
+            self._stream.close()
+            self._stream = None
+            self.written.append(self.single_path)
+        return self.written
+
+    def abort(self) -> None:
+        """Stop: the file being written is dropped and every file written is removed."""
+        if self._stream is not None:
+            self._stream.abort()
+            self._stream = None
+        for path in self.written:
+            with contextlib.suppress(OSError):
+                path.unlink()
+        self.written = []
+
+
+class TraceExport:
+    """An export of scenes already built, one unit at a time (one image or frame, then the
+    file's end), so a caller can show progress and stop between units; ``run()`` does it all."""
+
+    def __init__(self, scenes: list[tuple[str, SceneState]], out: Path, *, fmt: str,
+                 width: int, height: int, **options) -> None:  # fmt: skip
+        self.scenes = scenes
+        self.writer = FrameWriter(
+            out, fmt=fmt, width=width, height=height, frames_total=len(scenes), **options
+        )
+        self.done = 0
+
+    @property
+    def written(self) -> list[Path]:
+        return self.writer.written
+
+    @property
+    def total(self) -> int:
+        return len(self.scenes) + 1
+
+    def step(self) -> bool:
+        """Do the next unit of work; False once everything is written."""
         if self.done >= self.total:
             return False
         if self.done < len(self.scenes):
-            stem, scene = self.scenes[self.done]
-            if self.fmt == "png":
-                path = self.out / f"{stem}.png"
-                quality = PNG_QUALITY if self.png_quality is None else self.png_quality
-                save_png(
-                    scene,
-                    path,
-                    self.width,
-                    self.height,
-                    self.transparent,
-                    quality=quality,
-                    follow_links=False,
-                )
-                self.written.append(path)
-            elif self.fmt == "svg":
-                path = self.out / f"{stem}.svg"
-                save_svg(
-                    scene,
-                    path,
-                    self.width,
-                    self.height,
-                    transparent=self.transparent,
-                    follow_links=False,
-                )
-                self.written.append(path)
-            elif self.fmt in ANIMATIONS:  # streamed: one frame in memory at a time
-                if self._anim is None:
-                    from nnviz.render.animation import AnimationStream
-
-                    self._anim = AnimationStream(
-                        self.anim_path,
-                        self.fmt,
-                        self.width,
-                        self.height,
-                        frames_total=len(self.scenes),
-                        follow_links=False,
-                    )
-                self._anim.add(
-                    _rgb(render_image(scene, self.width, self.height)), max(self.frame_ms, 20)
-                )
-        elif self.fmt == "pdf":
-            path = self.out / "trace.pdf"
-            save_pdf(
-                [s for _, s in self.scenes],
-                path,
-                self.width,
-                self.height,
-                grid=self.grid,
-                page=self.page,
-                orientation=self.orientation,
-                captions=[caption_for(stem) for stem, _ in self.scenes],
-                follow_links=False,
-            )
-            self.written.append(path)
+            self.writer.add(*self.scenes[self.done])
         else:
-            self._anim.close()
-            self._anim = None
-            self.written.append(self.anim_path)
+            self.writer.close()
         self.done += 1
         return self.done < self.total
 
     def abort(self) -> None:
-        """Stop: an animation being written is dropped (no partial file, no temporary left)."""
-        if self._anim is not None:
-            self._anim.abort()
-            self._anim = None
+        """Stop: nothing of this export is left (no partial file, no temporary)."""
+        self.writer.abort()
 
     def run(self) -> list[Path]:
         try:
