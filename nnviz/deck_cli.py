@@ -42,6 +42,7 @@ def run_deck(ns: argparse.Namespace, width: int, height: int) -> int:
     neuron = _neuron(ns.neuron, spec.layers)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from nnviz.cli import headless_engine
+    from nnviz.gui.keymap import browser_keymap
     from nnviz.render import html_deck
     from nnviz.render.view import ViewState
 
@@ -55,6 +56,7 @@ def run_deck(ns: argparse.Namespace, width: int, height: int) -> int:
         height,
         only_update=ns.phases == "update",
         selected=neuron,
+        keymap=browser_keymap(),  # lecture mode's keys, from its one key map
     )
     for k in range(ns.steps):
         deck.add_step(engine.step())

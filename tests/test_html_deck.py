@@ -276,3 +276,24 @@ def test_script_json_cannot_close_its_element():
     text = html_deck.script_json({"a": EVIL + "<!-- & \u2028"})
     assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
     assert json.loads(text) == {"a": EVIL + "<!-- & \u2028"}
+
+
+def test_the_decks_keys_are_lecture_modes(tmp_path):
+    """The page's keys come from lecture mode's one key map: each lecture binding the deck
+    shares gives the same keys (in the browser's names) and the deck has no key of its own."""
+    from nnviz.gui import keymap
+
+    _, page = export_deck(tmp_path, "xor")
+    rows = {action: (keys, shown) for action, keys, shown, _ in deck_data(page)["keymap"]}
+    browser = {"Right": "ArrowRight", "Left": "ArrowLeft", "Up": "ArrowUp", "Down": "ArrowDown",
+               "PgDown": "PageDown", "PgUp": "PageUp", "Space": " ", "Return": "Enter"}  # fmt: skip
+    for b in keymap.BINDINGS:
+        if b.action in keymap.DECK_ACTIONS:
+            keys, shown = rows.pop(keymap.DECK_ACTIONS[b.action])
+            assert shown == b.shown()
+            for k in b.keys:
+                assert browser.get(k, k) in keys
+    assert rows == {}
+    assert {"ArrowRight", "PageDown", " ", "j", "J"} <= set(
+        next(k for a, k, _, _ in deck_data(page)["keymap"] if a == "next")
+    )

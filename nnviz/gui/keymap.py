@@ -185,3 +185,47 @@ def markdown_table() -> str:
         does = f"{b.does} — {b.more}" if b.more else b.does
         rows.append(f"| {keys} | {does.replace('|', chr(92) + '|')} |")
     return "\n".join(rows) + "\n"
+
+
+DECK_ACTIONS = {
+    "next_phase": "next",
+    "prev_phase": "prev",
+    "first_phase": "first",
+    "last_phase": "last",
+    "goto_step": "go",
+    "blackout": "blackout",
+    "whiteout": "whiteout",
+    "formulas": "formulas",
+    "help": "help",
+}
+"""Lecture actions the HTML deck has too (lecture action → the deck script's action)."""
+_BROWSER = {
+    "Right": "ArrowRight",
+    "Left": "ArrowLeft",
+    "Up": "ArrowUp",
+    "Down": "ArrowDown",
+    "PgDown": "PageDown",
+    "PgUp": "PageUp",
+    "Space": " ",
+    "Return": "Enter",
+}
+
+
+def browser_keymap() -> list[list]:
+    """The HTML deck's keys, from this key map: [deck action, browser key names
+    (``KeyboardEvent.key``), keys as shown, what it does] for each lecture action the deck
+    has, so the deck steps with the same keys as lecture mode."""
+    rows = []
+    for b in BINDINGS:
+        action = DECK_ACTIONS.get(b.action)
+        if action is None:
+            continue
+        names: list[str] = []
+        for key in b.keys:
+            name = _BROWSER.get(key, key)
+            for n in (name.lower(), name) if len(name) == 1 and name.isalpha() else (name,):
+                if n not in names:
+                    names.append(n)
+        does = "go to that step of the deck" if action == "go" else b.does  # none trains here
+        rows.append([action, names, b.shown(), does])
+    return rows

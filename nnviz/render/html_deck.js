@@ -10,17 +10,9 @@
 
   /* The keys, as lecture mode has them (nnviz/gui/lecture.py). Kept in this one list, with
      the help text beside each action, so it can later be generated from one key map. */
-  const KEYMAP = [
-    ["next", ["ArrowRight", "ArrowDown", "PageDown", " ", "j", "J"], "→ ↓ PgDn Space J", "next phase"],
-    ["prev", ["ArrowLeft", "ArrowUp", "PageUp", "k", "K"], "← ↑ PgUp K", "previous phase"],
-    ["first", ["Home"], "Home", "first phase of the step"],
-    ["last", ["End"], "End", "last phase of the step"],
-    ["go", ["Enter"], "a number, then Enter", "go to that step"],
-    ["blackout", ["b", "B", "."], "B or .", "blackout (the next key brings the picture back)"],
-    ["whiteout", ["w", "W"], "W", "whiteout"],
-    ["formulas", ["f", "F"], "F", "formulas panel of the selected neuron (click a neuron)"],
-    ["help", ["?"], "?", "this list of keys (any key closes it)"],
-  ];
+  /* [action, KeyboardEvent.key names, keys as shown, what it does]: generated from lecture
+     mode's one key map (nnviz/gui/keymap.py, browser_keymap) when the deck is written. */
+  const KEYMAP = data.keymap;
   const ACTION = {};
   for (const [action, keys] of KEYMAP) for (const k of keys) ACTION[k] = action;
 

@@ -138,6 +138,7 @@ class DeckBuilder:
     height: int
     only_update: bool = False
     selected: tuple[int, int] | None = None  # (layer from 1, neuron from 0) selected on opening
+    keymap: list = field(default_factory=list)  # the page's keys (nnviz.gui.keymap.browser_keymap)
     frames: list[dict] = field(default_factory=list)
     svgs: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)  # captions and formulas, as HTML
@@ -224,6 +225,7 @@ def deck_page(deck: DeckBuilder) -> str:
         "height": deck.height,
         "frames": deck.frames,
         "selected": list(deck.selected) if deck.selected else None,
+        "keymap": deck.keymap,
     }
     templates = "\n".join(
         [f'<template id="svg-{k}">{svg}</template>' for k, svg in enumerate(deck.svgs)]
