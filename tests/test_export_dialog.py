@@ -209,3 +209,202 @@ def test_the_paper_starts_as_the_locales(main_window, monkeypatch, tmp_path, lan
     d = ExportDialog(win.session, win, settings=fresh)
     assert d.page.currentText() == page
     d.deleteLater()
+
+
+DECK_OFF = ("grid", "page", "orientation", "frame_ms", "transparent", "png_quality", "trace_json")
+
+
+def _choose_deck(d, out) -> None:
+    d.fmt.setCurrentIndex(d.fmt.findData("html"))
+    assert d.where.text() == "HTML file"
+    d.folder.setText(str(out))
+
+
+def test_the_html_deck_through_the_dialog_is_the_commands_deck(qtbot, main_window, tmp_path,
+                                                               monkeypatch):  # fmt: skip
+    """The window's deck (worker thread, progress) holds what `nnviz export --format html`
+    writes with the same options: one SVG template per distinct frame, the same frames."""
+    from nnviz.cli import main
+    from tests.test_html_deck import Page, deck_data
+
+    win = main_window("two-two-two", show=False)
+    out = tmp_path / "deck.html"
+    seen = {}
+
+    def configure(d):
+        _choose_deck(d, out)
+        d.steps.setValue(2)
+        d.size.setCurrentText("800x450")
+        d.neuron.setText("2:1")
+        for name in DECK_OFF:
+            assert not getattr(d, name).isEnabled(), name
+        assert d.steps.isEnabled() and d.only_update.isEnabled() and d.mistake.isEnabled()
+
+    _export_through_dialog(qtbot, win, monkeypatch, configure)
+    win.export_job.progress.connect(lambda done, total: seen.setdefault(done, total))
+    ok, message = _wait_done(qtbot, win)
+    assert ok is True and "HTML deck of 12 frames" in message and not win.errors, message
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["deck.html", "settings.ini"]
+    gui = Page(out.read_text(encoding="utf-8"))
+    cli_out = tmp_path / "cli" / "deck.html"
+    cli_out.parent.mkdir()
+    argv = ["export", "two-two-two", "--format", "html", "--out", str(cli_out), "--size",
+            "800x450", "--steps", "2", "--neuron", "2:1"]  # fmt: skip
+    assert main(argv) == 0
+    cli = Page(cli_out.read_text(encoding="utf-8"))
+    frames = deck_data(gui)["frames"]
+    assert len(frames) == len(deck_data(cli)["frames"]) == 12  # 2 steps × 6 phases
+    assert [f["name"] for f in frames] == [f["name"] for f in deck_data(cli)["frames"]]
+    assert deck_data(gui)["selected"] == deck_data(cli)["selected"] == [2, 0]
+    svgs = [a["id"] for t, a in gui.tags if t == "template" and a["id"].startswith("svg-")]
+    assert sorted({f["svg"] for f in frames}) == list(range(len(svgs)))  # one per frame drawn
+    assert len(svgs) == len([a for t, a in cli.tags if t == "template" and
+                             a["id"].startswith("svg-")])  # fmt: skip
+    assert max(seen) == 12 and seen[12] == 12  # progress counted every frame
+
+
+def test_cancel_during_the_deck_leaves_no_file_and_keeps_an_old_one(qtbot, main_window, tmp_path,
+                                                                    monkeypatch):  # fmt: skip
+    win = main_window("spiral", show=False)
+    out = tmp_path / "deck.html"
+    out.write_text("the lecturer's old deck")
+    asked = []
+    monkeypatch.setattr(ExportDialog, "ask_replace", lambda self, p: asked.append(p) or True)
+
+    def configure(d):
+        _choose_deck(d, out)
+        d.steps.setValue(60)
+        d.size.setCurrentText("640x360")
+
+    _export_through_dialog(qtbot, win, monkeypatch, configure)
+    assert asked == [out]  # replacing the existing file was asked
+    job = win.export_job
+    qtbot.waitUntil(lambda: job.done >= 3, timeout=60_000)
+    progress = win.findChildren(QProgressDialog)[-1]
+    with qtbot.waitSignal(job.finished, timeout=60_000) as res:
+        progress.findChild(QPushButton).click()  # the progress dialog's Cancel
+    assert res.args[0] is False and "cancelled" in res.args[1] and not win.errors
+    assert out.read_text() == "the lecturer's old deck"  # untouched, no temporary beside it
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["deck.html", "settings.ini"]
+
+
+def test_an_existing_file_the_user_keeps_is_not_exported_over(qtbot, main_window, tmp_path,
+                                                              monkeypatch):  # fmt: skip
+    win = main_window("xor", show=False)
+    out = tmp_path / "deck.html"
+    out.write_text("keep")
+    monkeypatch.setattr(ExportDialog, "ask_replace", lambda self, p: False)
+    _export_through_dialog(qtbot, win, monkeypatch, lambda d: _choose_deck(d, out))
+    assert getattr(win, "export_job", None) is None and not win.errors
+    assert out.read_text() == "keep"
+    (tmp_path / "folder.html").mkdir()
+    _export_through_dialog(
+        qtbot, win, monkeypatch, lambda d: _choose_deck(d, tmp_path / "folder.html")
+    )
+    assert win.errors and "is a folder" in win.errors[-1]
+
+
+def test_a_deck_over_the_limit_is_refused_naming_the_steps(qtbot, main_window, tmp_path,
+                                                           monkeypatch):  # fmt: skip
+    from nnviz.render import html_deck
+
+    monkeypatch.setattr(html_deck, "MAX_BYTES", 400_000)  # one xor step is about 250 kB
+    win = main_window("xor", show=False)
+    out = tmp_path / "deck.html"
+
+    def configure(d):
+        _choose_deck(d, out)
+        d.steps.setValue(20)
+        d.size.setCurrentText("800x450")
+
+    _export_through_dialog(qtbot, win, monkeypatch, configure)
+    ok, message = _wait_done(qtbot, win)
+    assert ok is False and win.errors == [message]
+    assert "over its limit of 0.4 MB" in message and "Steps from the shown one" in message
+    assert win.export_job.done <= 6 and not out.exists()  # refused after the first step
+
+
+def test_the_mistake_reaches_the_exported_frames(qtbot, main_window, tmp_path, monkeypatch):
+    """The window's mistake is the dialog's first choice; the one chosen there is drawn: the
+    mistaken hidden δ of two-two-two (tests/test_mistakes_view.py) under the right one."""
+    from nnviz.core.numfmt import fmt
+    from tests.test_mistakes_view import hand_two_two_two
+
+    win = main_window("two-two-two", show=False)
+    win.set_mistake("wrong-sign")
+    out = tmp_path / "svg"
+
+    def configure(d):
+        assert d.mistake.key() == "wrong-sign"  # the window's, at first
+        d.mistake.set_key("updated-weights")
+        d.folder.setText(str(out))
+        d.fmt.setCurrentText("svg")
+
+    _export_through_dialog(qtbot, win, monkeypatch, configure)
+    assert _wait_done(qtbot, win)[0] is True
+    assert win.export_job.choices.view.mistake == "updated-weights"
+    right, wrong = hand_two_two_two()
+    svg = (out / "step001-05-backward-L1.svg").read_text(encoding="utf-8")
+    for i in range(2):
+        assert f"✗ {fmt(wrong[i], 3)}" in svg and f"δ {fmt(right[i], 3)}" in svg
+    assert "Mistake shown" in svg
+    forward = (out / "step001-01-forward-L1.svg").read_text(encoding="utf-8")
+    assert not any(f"✗ {fmt(w, 3)}" in forward for w in wrong)  # the forward pass is right
+
+
+def test_a_mistake_the_network_cannot_make_is_disabled_and_refused(qtbot, main_window, tmp_path,
+                                                                    monkeypatch):  # fmt: skip
+    from nnviz.core.mistakes import why_not
+
+    win = main_window("xor", show=False)  # sigmoid output: no softmax to apply twice
+    d = ExportDialog(win.session, win, view=win.view)
+    qtbot.addWidget(d)
+    i = d.mistake.findData("softmax-twice")
+    assert not d.mistake.model().item(i).isEnabled()
+    assert d.mistake.model().item(d.mistake.findData("wrong-sign")).isEnabled()
+    why = why_not("softmax-twice", ["sigmoid", "sigmoid"])
+    assert d.mistake.itemData(i, 3) == why
+    _export_through_dialog(qtbot, win, monkeypatch, lambda d: (
+        d.folder.setText(str(tmp_path / "x")), d.mistake.set_key("softmax-twice")))  # fmt: skip
+    assert win.errors and why in win.errors[-1] and not (tmp_path / "x").exists()
+
+
+def test_deck_and_mistake_choices_are_remembered(qtbot, main_window, tmp_path, monkeypatch):
+    win = main_window("two-two-two", show=False)
+    folder, deck = tmp_path / "frames", tmp_path / "talk.html"
+    d = ExportDialog(win.session, win, view=win.view)
+    qtbot.addWidget(d)
+    d.folder.setText(str(folder))
+    _choose_deck(d, deck)
+    d.mistake.set_key("sum-batch")
+    d.only_update.setChecked(True)
+    d.remember()
+    again = ExportDialog(win.session, win, view=win.view)
+    qtbot.addWidget(again)
+    assert again.format() == "html" and again.folder.text() == str(deck)
+    assert again.mistake.key() == "sum-batch" and again.only_update.isChecked()
+    again.fmt.setCurrentText("png")  # the folder comes back, and the deck's file after it
+    assert again.where.text() == "Folder" and again.folder.text() == str(folder)
+    _choose_deck(again, deck)
+    win.set_mistake("wrong-sign")  # the window changed: the dialog follows it again
+    third = ExportDialog(win.session, win, view=win.view)
+    qtbot.addWidget(third)
+    assert third.mistake.key() == "wrong-sign" and third.format() == "html"
+
+
+def test_the_commands_deck_draws_the_mistake_or_refuses_it(tmp_path, capsys):
+    """`nnviz export --format html --mistake` (the deck the dialog shares): drawn, or refused
+    in one line when the network cannot make it, as for the other formats."""
+    from nnviz.cli import main
+    from nnviz.core.numfmt import fmt
+    from tests.test_mistakes_view import hand_two_two_two
+
+    out = tmp_path / "deck.html"
+    argv = ["export", "--format", "html", "--out", str(out), "--size", "640x360"]
+    assert main([*argv, "xor", "--mistake", "softmax-twice"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--mistake softmax-twice: applying softmax twice needs" in err[0]
+    assert not out.exists()
+    assert main([*argv, "two-two-two", "--mistake", "updated-weights"]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert all(f"✗ {fmt(w, 3)}" in page for w in hand_two_two_two()[1])

@@ -1,6 +1,7 @@
 """File → Export trace…: every choice of ``nnviz export`` in a dialog that remembers them
-(QSettings, kept even when the export then fails); the export itself runs on a worker thread
-(nnviz.gui.export_worker) with a progress dialog and Cancel."""
+(QSettings, kept even when the export then fails), the HTML deck (one file) and the classic
+mistake included; the export itself runs on a worker thread (nnviz.gui.export_worker) with a
+progress dialog and Cancel."""
 
 from __future__ import annotations
 
@@ -15,15 +16,19 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QWidget,
 )
 
 from nnviz.core.errors import NnvizError
+from nnviz.core.mistakes import MISTAKES, why_not
 from nnviz.core.numfmt import MAX_DIGITS, MIN_DIGITS
 from nnviz.gui.export_worker import ExportChoices, ExportJob
+from nnviz.gui.mistake_controls import MistakeChooser
 from nnviz.gui.session import Session
 from nnviz.render.export import PNG_QUALITY
 from nnviz.render.handout import default_page
@@ -32,7 +37,9 @@ from nnviz.render.view import LABEL_CHOICES, THEMES, ViewState
 __all__ = ["ExportChoices", "ExportDialog", "ExportJob"]
 
 SIZES = ("1920x1080", "1280x720", "3840x2160", "1024x768", "800x600")
-FORMATS = ("png", "svg", "pdf", "gif", "webp", "apng", "mp4")
+FORMATS = ("png", "svg", "pdf", "gif", "webp", "apng", "mp4", "html")
+DECK_TEXT = "html (one-page deck)"
+"""The format box's text for the HTML deck (its data is "html", as every item's is its format)."""
 GRIDS = ("1x1", "1x2", "2x2", "2x3", "3x3")
 USES = {
     "grid": ("pdf",),
@@ -41,6 +48,7 @@ USES = {
     "frame_ms": ("gif", "webp", "apng", "mp4"),
     "transparent": ("png", "svg"),
     "png_quality": ("png",),
+    "trace_json": ("png", "svg", "pdf", "gif", "webp", "apng", "mp4"),  # not the deck
 }
 """The choices only some formats use (as the command line's APPLIES_TO): disabled otherwise."""
 KEY = "export/"
@@ -64,14 +72,20 @@ class ExportDialog(QDialog):
         self.view = view or ViewState()
         self.store = settings or getattr(parent, "settings", None) or QSettings("nnviz", "nnviz")
         form = QFormLayout(self)
-        self.folder = QLineEdit(str(Path.cwd() / "nnviz-export"))
+        # one field for the destination: the folder, or the HTML deck's file (each remembered)
+        self._paths = {False: str(Path.cwd() / "nnviz-export"), True: str(Path.cwd() / "deck.html")}
+        self._deck_shown = False
+        self.folder = QLineEdit(self._paths[False])
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)
         row = QHBoxLayout()
         row.addWidget(self.folder, 1)
         row.addWidget(browse)
-        form.addRow("Folder", row)
-        self.fmt = _combo(FORMATS)
+        self.where = QLabel("Folder")
+        form.addRow(self.where, row)
+        self.fmt = QComboBox()
+        for code in FORMATS:
+            self.fmt.addItem(DECK_TEXT if code == "html" else code, code)
         form.addRow("Format", self.fmt)
         self.steps = QSpinBox()
         self.steps.setRange(1, 1000)
@@ -91,6 +105,13 @@ class ExportDialog(QDialog):
         self.neuron = QLineEdit()
         self.neuron.setPlaceholderText("layer:neuron, e.g. 2:1 (optional)")
         form.addRow("Show formulas of", self.neuron)
+        self.mistake = MistakeChooser()
+        for i in range(1, self.mistake.count()):  # those this network cannot make: disabled
+            why = why_not(str(self.mistake.itemData(i)), session.spec.activations)
+            if why:
+                self.mistake.model().item(i).setEnabled(False)
+                self.mistake.setItemData(i, why, 3)  # 3: Qt.ToolTipRole
+        form.addRow("Classic mistake", self.mistake)
         self.grid = _combo(GRIDS)
         self.grid.setEditable(True)
         form.addRow("PDF: frames a page (cols×rows)", self.grid)
@@ -118,24 +139,43 @@ class ExportDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
         self._restore()
-        self.fmt.currentTextChanged.connect(self._format_changed)
-        self._format_changed(self.fmt.currentText())
+        self.fmt.currentIndexChanged.connect(self._format_changed)
+        self._format_changed()
 
-    def _format_changed(self, fmt: str) -> None:
-        """Enable only the choices the format uses."""
+    def format(self) -> str:
+        """The chosen format's code, as ``nnviz export --format`` spells it."""
+        return str(self.fmt.currentData())
+
+    def _format_changed(self, *_) -> None:
+        """Enable only the choices the format uses; the deck's destination is a file."""
+        fmt = self.format()
         for name, formats in USES.items():
             getattr(self, name).setEnabled(fmt in formats)
+        deck = fmt == "html"
+        if deck != self._deck_shown:
+            self._paths[self._deck_shown] = self.folder.text()
+            self.folder.setText(self._paths[deck])
+            self._deck_shown = deck
+        self.where.setText("HTML file" if deck else "Folder")
 
     def _browse(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "Export folder", self.folder.text())
+        if self._deck_shown:  # replacing an existing file is asked once, by choices()
+            path, _ = QFileDialog.getSaveFileName(
+                self, "HTML deck", self.folder.text(), "HTML deck (*.html)",
+                options=QFileDialog.Option.DontConfirmOverwrite,
+            )  # fmt: skip
+        else:
+            path = QFileDialog.getExistingDirectory(self, "Export folder", self.folder.text())
         if path:
             self.folder.setText(path)
 
     # remembering --------------------------------------------------------------------------
     def _restore(self) -> None:
         s, v = self.store, self.view
-        self.folder.setText(str(s.value(KEY + "folder", self.folder.text())))
-        _pick(self.fmt, s.value(KEY + "format", "png"))
+        self._paths[False] = str(s.value(KEY + "folder", self._paths[False]))
+        self._paths[True] = str(s.value(KEY + "deck_file", self._paths[True]))
+        self.folder.setText(self._paths[False])
+        self.fmt.setCurrentIndex(max(self.fmt.findData(str(s.value(KEY + "format", "png"))), 0))
         self.steps.setValue(_int(s.value(KEY + "steps"), 1))
         self.only_update.setChecked(_bool(s.value(KEY + "only_update"), False))
         self.size.setCurrentText(str(s.value(KEY + "size", SIZES[0])))
@@ -153,13 +193,16 @@ class ExportDialog(QDialog):
         label = _choice_text(v.label_mode)
         _pick(self.labels, s.value(KEY + "labels") if same else label, label)
         self.digits.setValue(_int(s.value(KEY + "digits"), v.digits) if same else v.digits)
+        self.mistake.set_key(str(s.value(KEY + "mistake", "")) if same else v.mistake)
 
     def remember(self) -> None:
         """Keep the choices as they are (valid or not) for the next time."""
         s = self.store
+        self._paths[self._deck_shown] = self.folder.text()
         for name, value in (
-            ("folder", self.folder.text()),
-            ("format", self.fmt.currentText()),
+            ("folder", self._paths[False]),
+            ("deck_file", self._paths[True]),
+            ("format", self.format()),
             ("steps", self.steps.value()),
             ("only_update", self.only_update.isChecked()),
             ("size", self.size.currentText()),
@@ -174,6 +217,7 @@ class ExportDialog(QDialog):
             ("theme", self.theme.currentText()),
             ("labels", self.labels.currentText()),
             ("digits", self.digits.value()),
+            ("mistake", self.mistake.key()),
             ("window_view", _view_key(self.view)),
         ):
             s.setValue(KEY + name, value)
@@ -184,16 +228,27 @@ class ExportDialog(QDialog):
         super().accept()
 
     # the choices --------------------------------------------------------------------------
-    def choices(self) -> ExportChoices:
+    def choices(self) -> ExportChoices | None:
+        """The export asked for; None when the user would not replace an existing HTML file."""
+        from nnviz.deck_cli import check_out_file
         from nnviz.export_cli import _neuron, _size
 
+        fmt = self.format()
         text = self.folder.text().strip()
         if not text:
-            raise NnvizError("choose a folder")
+            raise NnvizError("choose the HTML file" if fmt == "html" else "choose a folder")
         out = Path(text)
-        if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        if fmt == "html":
+            if not out.suffix:
+                out = out.with_name(out.name + ".html")
+            check_out_file(str(out), force=True)  # a folder, a missing or read-only folder
+            if (out.exists() or out.is_symlink()) and not self.ask_replace(out):
+                return None
+        elif out.exists() and (not out.is_dir() or any(out.iterdir())):
             raise NnvizError("the folder exists and is not empty; choose an empty one", str(out))
-        fmt = self.fmt.currentText()
+        mistake = self.mistake.key()
+        if mistake and (why := why_not(mistake, self.session.spec.activations)):
+            raise NnvizError(f"{MISTAKES[mistake].title}: {why}")
         if fmt == "mp4":
             from nnviz.render.video import require
 
@@ -213,6 +268,7 @@ class ExportDialog(QDialog):
                 digits=self.digits.value(),
                 zoom=1.0,
                 pan=(0.0, 0.0),
+                mistake=mistake,
             ),
             only_update=self.only_update.isChecked(),
             neuron=neuron,
@@ -222,8 +278,20 @@ class ExportDialog(QDialog):
             frame_ms=self.frame_ms.value(),
             transparent=self.transparent.isChecked() and fmt in USES["transparent"],
             png_quality=self.png_quality.value(),
-            trace_json=self.trace_json.isChecked(),
+            trace_json=self.trace_json.isChecked() and fmt != "html",
         )
+
+    def ask_replace(self, path: Path) -> bool:
+        """Whether the user replaces the existing file ``path`` (the new deck is written whole
+        before it takes the old one's place, so a failed or cancelled export keeps it)."""
+        answer = QMessageBox.question(
+            self.parentWidget() or self,
+            "Replace the file?",
+            f"{path} exists. Replace it with the new HTML deck?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
 
 def _combo(items) -> QComboBox:
@@ -256,7 +324,7 @@ def _bool(value, default: bool) -> bool:
 
 
 def _view_key(view: ViewState) -> str:
-    return f"{view.theme}|{view.label_mode}|{view.digits}"
+    return f"{view.theme}|{view.label_mode}|{view.digits}|{view.mistake}"
 
 
 def _choice_text(mode: str) -> str:

@@ -1,7 +1,9 @@
 """The window's export, run on a worker thread by the command line's own job
 (nnviz.render.export_job.run_export_job): steps are traced, rendered and written there while
 the window keeps painting; progress comes back as queued signals; Cancel stops between two
-frames and removes every file the export created."""
+frames and removes every file the export created. The HTML deck is built by the command's
+own function too (nnviz.deck_cli.write_deck): one file, written only at the end, so Cancel
+leaves nothing (and a file that was there stays)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,9 @@ from nnviz.core.errors import NnvizError
 from nnviz.gui.session import Session
 from nnviz.render.export_job import ExportCancelled, ExportSettings, run_export_job
 from nnviz.render.view import ViewState
+
+GUI_REDUCE = 'export fewer "Steps from the shown one" (or "Only the update phase")'
+"""What reduces a deck over its limit, in the dialog's words."""
 
 
 @dataclass
@@ -70,22 +75,37 @@ class _Worker(QThread):
     def run(self) -> None:  # noqa: D102 - QThread's entry point, on the worker thread
         from nnviz.render.export import release_thread_caches
 
+        deck = self.settings.fmt == "html"
         try:
-            self.written = run_export_job(
-                self.engine,
-                self.out,
-                self.settings,
-                head=self.head,
-                progress=self.progressed.emit,
-                cancelled=self.stop.is_set,
-            )
-            self.ended.emit(True, f"Exported {len(self.written)} files to {self.out}")
+            if deck:
+                self.ended.emit(True, self._write_deck())
+            else:
+                self.written = run_export_job(
+                    self.engine,
+                    self.out,
+                    self.settings,
+                    head=self.head,
+                    progress=self.progressed.emit,
+                    cancelled=self.stop.is_set,
+                )
+                self.ended.emit(True, f"Exported {len(self.written)} files to {self.out}")
         except ExportCancelled:
-            self.ended.emit(False, "Export cancelled; its files were removed")
+            gone = "nothing was written" if deck else "its files were removed"
+            self.ended.emit(False, f"Export cancelled; {gone}")
         except (OSError, NnvizError, ValueError) as exc:
             self.ended.emit(False, f"Export failed: {exc}")
         finally:
             release_thread_caches()
+
+    def _write_deck(self) -> str:
+        from nnviz.deck_cli import _mb, write_deck
+
+        s = self.settings
+        frames, size = write_deck(self.engine, self.out, s.view, s.size, s.steps,
+                                  only_update=s.only_update, neuron=s.neuron, reduce=GUI_REDUCE,
+                                  progress=self.progressed.emit, cancelled=self.stop.is_set)  # fmt: skip
+        self.written = [self.out]
+        return f"Exported an HTML deck of {frames} frames ({_mb(size)} MB) to {self.out}"
 
 
 class ExportJob(QObject):
@@ -133,12 +153,14 @@ class ExportJob(QObject):
         return self._worker.written
 
     def start(self) -> None:
-        self.choices.out.mkdir(parents=True, exist_ok=True)
+        if self.choices.fmt != "html":  # the deck is one file in an existing folder
+            self.choices.out.mkdir(parents=True, exist_ok=True)
         self.running = True
         self._worker.start()
 
     def cancel(self) -> None:
-        """Stop after the frame being written; its files are removed, then ``finished``."""
+        """Stop after the frame being written; its files are removed (a deck is not written),
+        then ``finished``."""
         self.cancelled = True
         self._worker.stop.set()
 

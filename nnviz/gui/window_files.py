@@ -257,7 +257,8 @@ class FilesMixin:
             except NnvizError as exc:
                 self.show_error("Cannot export", str(exc))
                 return
-            self.start_export(choices)
+            if choices is not None:  # None: an existing HTML file the user keeps
+                self.start_export(choices)
 
     def start_export(self, choices) -> None:
         """Run an export on a worker thread with a progress dialog and Cancel."""

@@ -22,6 +22,7 @@ import hashlib
 import html
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from importlib import resources
 
@@ -139,6 +140,7 @@ class DeckBuilder:
     only_update: bool = False
     selected: tuple[int, int] | None = None  # (layer from 1, neuron from 0) selected on opening
     keymap: list = field(default_factory=list)  # the page's keys (nnviz.gui.keymap.browser_keymap)
+    after_frame: Callable[[], None] | None = None  # after each frame: progress, Cancel (raises)
     frames: list[dict] = field(default_factory=list)
     svgs: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)  # captions and formulas, as HTML
@@ -187,6 +189,8 @@ class DeckBuilder:
                     "formulas": forms,
                 }
             )
+            if self.after_frame is not None:
+                self.after_frame()
         self.steps_done += 1
 
     def _text(self, text: str) -> int:
