@@ -36,6 +36,7 @@ from typing import Any
 from nnviz.core.errors import NnvizError, printable
 from nnviz.core.lesson_ink import check_ink
 from nnviz.core.lesson_metrics import Metric, check_metric_fits, parse_metric
+from nnviz.core.lesson_where import LessonError, Where
 from nnviz.core.phases import phase_names
 from nnviz.core.quantities import Quantity, check_fits, from_human
 
@@ -70,10 +71,6 @@ STOP_KEYS = {
     "hint",
     "ink",
 }
-
-
-class LessonError(NnvizError):
-    """A lesson file that cannot be used: the message names the file, the line and the key."""
 
 
 @dataclass(frozen=True)
@@ -112,74 +109,6 @@ class Lesson:
     stops: tuple[Stop, ...] = field(default_factory=tuple)
 
 
-class _Where:
-    """Finds the line of a key in the file's text, for messages."""
-
-    _TABLE = re.compile(r"^\s*\[")
-    _STOP = re.compile(r"^\s*\[\[\s*stop\s*\]\]")
-    _INK = re.compile(r"^\s*\[\[\s*stop\s*\.\s*ink\s*\]\]")
-
-    def __init__(self, path: Path, text: str) -> None:
-        self.name = path.name
-        self.lines = text.splitlines()
-        self.stop_lines = [i for i, s in enumerate(self.lines) if self._STOP.match(s)]
-
-    def line_of(self, key: str | None, stop: int | None) -> int:
-        """1-based line of ``key`` at top level (``stop`` None) or in stop ``stop`` (from 0)."""
-        if stop is None:
-            start, end = (
-                0,
-                next(
-                    (i for i, s in enumerate(self.lines) if self._TABLE.match(s)), len(self.lines)
-                ),
-            )
-        elif stop < len(self.stop_lines):
-            start = self.stop_lines[stop]
-            end = next(
-                (i for i in range(start + 1, len(self.lines)) if self._TABLE.match(self.lines[i])),
-                len(self.lines),
-            )
-        else:
-            return 0
-        if key:
-            pat = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*[=.]")
-            for i in range(start, end):
-                if pat.match(self.lines[i]):
-                    return i + 1
-        return start + 1 if stop is not None else 0
-
-    def ink_line(self, key: str | None, stop: int, stroke: int) -> int:
-        """1-based line of ``key`` in stroke ``stroke`` (from 0) of stop ``stop``."""
-        if stop >= len(self.stop_lines):
-            return 0
-        start = self.stop_lines[stop]
-        end = self.stop_lines[stop + 1] if stop + 1 < len(self.stop_lines) else len(self.lines)
-        heads = [i for i in range(start, end) if self._INK.match(self.lines[i])]
-        if stroke >= len(heads):
-            return self.line_of("ink", stop)
-        first = heads[stroke]
-        stop_at = next((i for i in range(first + 1, end) if self._TABLE.match(self.lines[i])), end)
-        pat = re.compile(rf"^\s*[\"']?{re.escape(key or '')}[\"']?\s*=")
-        for i in range(first, stop_at):
-            if key and pat.match(self.lines[i]):
-                return i + 1
-        return first + 1
-
-    def ink_error(self, message: str, key: str | None, stop: int, stroke: int) -> LessonError:
-        place = f"line {self.ink_line(key, stop, stroke)}, stop {stop + 1}, ink {stroke + 1}"
-        what = f"key 'ink.{printable(key, 30)}'" if key else "key 'ink'"
-        return LessonError(f"{place}, {what}: {message}", self.name)
-
-    def error(self, message: str, key: str | None = None, stop: int | None = None) -> LessonError:
-        line = self.line_of(key, stop)
-        place = [f"line {line}"] if line else []
-        if stop is not None:
-            place.append(f"stop {stop + 1}")
-        if key:
-            place.append(f"key '{printable(key, 30)}'")
-        return LessonError(f"{', '.join(place)}: {message}" if place else message, self.name)
-
-
 def load_lesson(path: str | Path) -> Lesson:
     """Read and check a lesson file; LessonError (one line: file, line, key) when it cannot
     be used. Networks are found as presets or beside the lesson, and each stop's phase,
@@ -198,7 +127,7 @@ def load_lesson(path: str | Path) -> Lesson:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise LessonError("not UTF-8 text", where) from None
-    w = _Where(path, text)
+    w = Where(path, text)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -209,7 +138,7 @@ def load_lesson(path: str | Path) -> Lesson:
     return _lesson(path, data, w)
 
 
-def _lesson(path: Path, data: dict[str, Any], w: _Where) -> Lesson:
+def _lesson(path: Path, data: dict[str, Any], w: Where) -> Lesson:
     for key in data:
         if key not in TOP_KEYS:
             raise w.error(f"unknown key (known: {', '.join(sorted(TOP_KEYS))})", key)
@@ -231,7 +160,7 @@ def _lesson(path: Path, data: dict[str, Any], w: _Where) -> Lesson:
     return Lesson(path=path, title=title, about=about, stops=stops)
 
 
-def _text(d: dict, key: str, w: _Where, stop: int | None, required: bool = False) -> str:
+def _text(d: dict, key: str, w: Where, stop: int | None, required: bool = False) -> str:
     v = d.get(key)
     if v is None:
         if required:
@@ -244,7 +173,7 @@ def _text(d: dict, key: str, w: _Where, stop: int | None, required: bool = False
     return v
 
 
-def _int(d: dict, key: str, w: _Where, stop: int, default: int, lo: int, hi: int) -> int:
+def _int(d: dict, key: str, w: Where, stop: int, default: int, lo: int, hi: int) -> int:
     v = d.get(key, default)
     if isinstance(v, bool) or not isinstance(v, int):
         raise w.error("must be a whole number", key, stop)
@@ -253,7 +182,7 @@ def _int(d: dict, key: str, w: _Where, stop: int, default: int, lo: int, hi: int
     return v
 
 
-def _network(path: Path, name: str, w: _Where, k: int, cache: dict) -> tuple[tuple[int, ...], Path]:
+def _network(path: Path, name: str, w: Where, k: int, cache: dict) -> tuple[tuple[int, ...], Path]:
     if name in cache:
         return cache[name]
     from nnviz.core import netfile
@@ -269,7 +198,7 @@ def _network(path: Path, name: str, w: _Where, k: int, cache: dict) -> tuple[tup
     return cache[name]
 
 
-def _ref(text: Any, key: str, w: _Where, k: int, sizes: tuple[int, ...]) -> Quantity | tuple:
+def _ref(text: Any, key: str, w: Where, k: int, sizes: tuple[int, ...]) -> Quantity | tuple:
     """A quantity, or a bare ``neuron[l,i]`` / ``edge[l,r,c]`` selection."""
     if not isinstance(text, str):
         raise w.error("must be text such as delta[1,2] or neuron[1,2]", key, k)
@@ -289,7 +218,7 @@ def _ref(text: Any, key: str, w: _Where, k: int, sizes: tuple[int, ...]) -> Quan
         raise w.error(printable(str(exc), 120), key, k) from None
 
 
-def _stop(path: Path, d: Any, k: int, default_net: str | None, w: _Where, cache: dict) -> Stop:
+def _stop(path: Path, d: Any, k: int, default_net: str | None, w: Where, cache: dict) -> Stop:
     if not isinstance(d, dict):
         raise w.error("must be a table", "stop", k)
     for key in d:
@@ -380,7 +309,7 @@ def _stop(path: Path, d: Any, k: int, default_net: str | None, w: _Where, cache:
     )
 
 
-def _metric(text: Any, w: _Where, k: int, sizes: tuple[int, ...]) -> Metric | None:
+def _metric(text: Any, w: Where, k: int, sizes: tuple[int, ...]) -> Metric | None:
     """A metric answer (``accuracy[test]``…), or None when the text names something else."""
     if not isinstance(text, str):
         return None
