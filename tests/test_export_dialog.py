@@ -166,9 +166,9 @@ def test_the_window_keeps_running_and_cancel_removes_the_files(qtbot, main_windo
     assert list(out.iterdir()) == []  # every file it wrote, trace.json's temporary included
 
 
-def test_the_worker_thread_draws_what_the_command_draws(qtbot, tmp_path):
-    """The same step and choices give the same pixels from the window's worker thread as from
-    `nnviz export` on the main thread (text, formula panel and all)."""
+def test_the_windows_export_draws_what_the_command_draws(qtbot, tmp_path):
+    """The same step and choices give the same pixels from the window's export (in its own
+    process) as from `nnviz export` (text, formula panel and all)."""
     from PySide6.QtGui import QImage
 
     from nnviz.cli import main
@@ -408,3 +408,31 @@ def test_the_commands_deck_draws_the_mistake_or_refuses_it(tmp_path, capsys):
     assert main([*argv, "two-two-two", "--mistake", "updated-weights"]) == 0
     page = out.read_text(encoding="utf-8")
     assert all(f"✗ {fmt(w, 3)}" in page for w in hand_two_two_two()[1])
+
+
+def test_the_window_may_build_and_drop_widgets_while_it_exports(qtbot, main_window, tmp_path):
+    """The export runs in a process of its own: the window's thread creating and deleting
+    Python-made Qt objects with connections (plots, as docks do) throughout an export never
+    waits on it. (Rendering on a second thread of this process could deadlock here: PySide
+    keeps the GIL through Qt calls while a widget's destructor holds a Qt signal lock and
+    waits for the GIL.)"""
+    import os
+
+    import pyqtgraph as pg
+
+    from nnviz.gui.export_dialog import ExportChoices, ExportJob
+
+    win = main_window("spiral", show=False)
+    choices = ExportChoices(out=tmp_path / "x", steps=6, size=(640, 360), trace_json=False)
+    job = ExportJob(win.session, choices)
+    job.start()
+    assert job._proc.pid != os.getpid()
+    made = 0
+    while job.running:
+        plot = pg.PlotWidget()
+        plot.plot([0, 1, 2], [made % 3, 1, 0])
+        plot.deleteLater()
+        made += 1
+        qtbot.wait(5)
+        assert made < 20_000
+    assert job.written and len(list((tmp_path / "x").glob("*.png"))) == 6 * 10  # 10 phases

@@ -1,21 +1,19 @@
-"""The window's export, run on a worker thread by the command line's own job
-(nnviz.render.export_job.run_export_job): steps are traced, rendered and written there while
-the window keeps painting; progress comes back as queued signals; Cancel stops between two
-frames and removes every file the export created. The HTML deck is built by the command's
-own function too (nnviz.deck_cli.write_deck): one file, written only at the end, so Cancel
-leaves nothing (and a file that was there stays)."""
+"""The window's export, run by the command line's own job
+(nnviz.render.export_job.run_export_job, or nnviz.deck_cli.write_deck for the HTML deck) in a
+process of its own (nnviz.gui.export_process): steps are traced, rendered and written there
+while the window keeps painting; progress comes back on a queue the window reads with a timer;
+Cancel stops between two frames and removes every file the export created (a deck is one file,
+written only at the end, so Cancel leaves nothing and a file that was there stays)."""
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
-from nnviz.core.errors import NnvizError
 from nnviz.gui.session import Session
-from nnviz.render.export_job import ExportCancelled, ExportSettings, run_export_job
+from nnviz.render.export_job import ExportSettings
 from nnviz.render.view import ViewState
 
 GUI_REDUCE = 'export fewer "Steps from the shown one" (or "Only the update phase")'
@@ -59,57 +57,8 @@ class ExportChoices:
         )
 
 
-class _Worker(QThread):
-    """Runs the job; its signals are emitted on the worker thread and, as this object lives
-    on the GUI thread, reach the job's slots queued, on the GUI thread."""
-
-    progressed = Signal(int, int)
-    ended = Signal(bool, str)
-
-    def __init__(self, engine, out: Path, settings: ExportSettings, head: dict) -> None:
-        super().__init__()
-        self.engine, self.out, self.settings, self.head = engine, out, settings, head
-        self.stop = threading.Event()
-        self.written: list[Path] = []
-
-    def run(self) -> None:  # noqa: D102 - QThread's entry point, on the worker thread
-        from nnviz.render.export import release_thread_caches
-
-        deck = self.settings.fmt == "html"
-        try:
-            if deck:
-                self.ended.emit(True, self._write_deck())
-            else:
-                self.written = run_export_job(
-                    self.engine,
-                    self.out,
-                    self.settings,
-                    head=self.head,
-                    progress=self.progressed.emit,
-                    cancelled=self.stop.is_set,
-                )
-                self.ended.emit(True, f"Exported {len(self.written)} files to {self.out}")
-        except ExportCancelled:
-            gone = "nothing was written" if deck else "its files were removed"
-            self.ended.emit(False, f"Export cancelled; {gone}")
-        except (OSError, NnvizError, ValueError) as exc:
-            self.ended.emit(False, f"Export failed: {exc}")
-        finally:
-            release_thread_caches()
-
-    def _write_deck(self) -> str:
-        from nnviz.deck_cli import _mb, write_deck
-
-        s = self.settings
-        frames, size = write_deck(self.engine, self.out, s.view, s.size, s.steps,
-                                  only_update=s.only_update, neuron=s.neuron, reduce=GUI_REDUCE,
-                                  progress=self.progressed.emit, cancelled=self.stop.is_set)  # fmt: skip
-        self.written = [self.out]
-        return f"Exported an HTML deck of {frames} frames ({_mb(size)} MB) to {self.out}"
-
-
 class ExportJob(QObject):
-    """Exports ``steps`` steps from the shown step on, on a worker thread."""
+    """Exports ``steps`` steps from the shown step on, in a process of its own."""
 
     progress = Signal(int, int)  # frames done, frames in all
     finished = Signal(bool, str)  # completed (not cancelled, not failed), message
@@ -141,41 +90,68 @@ class ExportJob(QObject):
         self.done = 0
         self.cancelled = False
         self.running = False
-        self._worker = _Worker(engine, choices.out, settings, head)
-        self._worker.progressed.connect(self._progressed)
-        self._worker.ended.connect(self._ended)
+        self.written: list[Path] = []
+        self._launch = (engine, choices.out, replace(settings, view=settings.view.copy()), head)
+        self._proc = self._queue = self._stop = None
+        self._poll = QTimer(self)
+        self._poll.setInterval(40)
+        self._poll.timeout.connect(self._read)
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.stop_and_wait)
 
-    @property
-    def written(self) -> list[Path]:
-        return self._worker.written
-
     def start(self) -> None:
+        from nnviz.gui import export_process
+
         if self.choices.fmt != "html":  # the deck is one file in an existing folder
             self.choices.out.mkdir(parents=True, exist_ok=True)
         self.running = True
-        self._worker.start()
+        self._proc, self._queue, self._stop = export_process.start(*self._launch, GUI_REDUCE)
+        self._poll.start()
 
     def cancel(self) -> None:
         """Stop after the frame being written; its files are removed (a deck is not written),
         then ``finished``."""
         self.cancelled = True
-        self._worker.stop.set()
+        if self._stop is not None:
+            self._stop.set()
 
-    def stop_and_wait(self) -> None:
-        """Cancel and wait for the thread (the application is quitting)."""
+    def stop_and_wait(self, timeout: float = 30.0) -> None:
+        """Cancel and wait for the export to end (the application is quitting)."""
         self.cancel()
-        self._worker.wait()
+        if self._proc is not None and self._proc.is_alive():
+            self._proc.join(timeout)
+            if self._proc.is_alive():
+                self._proc.terminate()
+        self._read()
 
-    def _progressed(self, done: int, total: int) -> None:
-        self.done = done
-        self.progress.emit(done, total)
+    def _read(self) -> None:
+        """Take what the export reported since the last look (on the GUI thread)."""
+        import queue as queues
 
-    def _ended(self, ok: bool, message: str) -> None:
-        self._worker.wait()  # the thread has returned from run(): joined at once
+        if self._queue is None or not self.running:
+            return
+        while True:
+            try:
+                msg = self._queue.get_nowait()
+            except (queues.Empty, OSError, ValueError):
+                break
+            if msg[0] == "progress":
+                self.done = msg[1]
+                self.progress.emit(msg[1], msg[2])
+            else:
+                self.written = [Path(p) for p in msg[3]]
+                self._end(msg[1], msg[2])
+                return
+        if self._proc is not None and not self._proc.is_alive() and self._queue.empty():
+            code = self._proc.exitcode
+            self._end(False, f"Export failed: the export process ended (exit status {code})")
+
+    def _end(self, ok: bool, message: str) -> None:
+        self._poll.stop()
         self.running = False
+        if self._proc is not None:
+            self._proc.join(5)
         self.finished.emit(ok, message)
 
 
