@@ -144,6 +144,9 @@ class _Recorder:
 
 
 def _run_spec(tmp_path, monkeypatch, plat: str) -> _Recorder:
+    import sysconfig
+
+    sysconfig.get_config_vars()  # read for this platform first: a pretended one has no data
     monkeypatch.setattr(sys, "platform", plat)
     spec = PACKAGING / "nnviz.spec"
     rec = _Recorder(tmp_path / "dist")
