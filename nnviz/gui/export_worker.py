@@ -7,54 +7,27 @@ written only at the end, so Cancel leaves nothing and a file that was there stay
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from nnviz.gui.session import Session
 from nnviz.render.export_job import ExportSettings
-from nnviz.render.view import ViewState
 
 GUI_REDUCE = 'export fewer "Steps from the shown one" (or "Only the update phase")'
 """What reduces a deck over its limit, in the dialog's words."""
 
 
-@dataclass
-class ExportChoices:
-    """What to export and where: the same choices as ``nnviz export``."""
+@dataclass(frozen=True, kw_only=True)
+class ExportChoices(ExportSettings):
+    """What to export and where: the options of ``nnviz export`` and the destination."""
 
     out: Path
-    fmt: str = "png"
-    steps: int = 1
-    size: tuple[int, int] = (1920, 1080)
-    view: ViewState = field(default_factory=ViewState)
-    only_update: bool = False
-    neuron: tuple[int, int] | None = None
-    grid: tuple[int, int] = (1, 1)
-    page: str = "a4"
-    orientation: str = "auto"
-    frame_ms: int = 800
-    transparent: bool = False
-    png_quality: int | None = None
-    trace_json: bool = True
 
     def settings(self) -> ExportSettings:
-        return ExportSettings(
-            fmt=self.fmt,
-            steps=self.steps,
-            size=self.size,
-            view=self.view,
-            only_update=self.only_update,
-            neuron=self.neuron,
-            grid=self.grid,
-            page=self.page,
-            orientation=self.orientation,
-            frame_ms=self.frame_ms,
-            transparent=self.transparent,
-            png_quality=self.png_quality,
-            trace_json=self.trace_json,
-        )
+        """The options alone, as the command line's job takes them."""
+        return ExportSettings(**{f.name: getattr(self, f.name) for f in fields(ExportSettings)})
 
 
 class ExportJob(QObject):
