@@ -18,7 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import torch
 
+from nnviz.core import activations
 from nnviz.core.numfmt import MAX_DIGITS, fmt
 from nnviz.core.trace import StepTrace
 
@@ -210,22 +212,8 @@ def wrong_text(right: float, wrong: float, digits: int) -> str | None:
 
 # ----- the pieces: activations, losses, the optimizer's rule, the forward pass ----------------
 def _activate(name: str, z: np.ndarray) -> np.ndarray:
-    if name == "identity":
-        return z
-    if name == "sigmoid":
-        return 1.0 / (1.0 + np.exp(-z))
-    if name == "tanh":
-        return np.tanh(z)
-    if name == "relu":
-        return np.maximum(z, 0.0)
-    if name == "leaky_relu":
-        return np.where(z > 0, z, 0.01 * z)
-    if name == "softmax":
-        e = np.exp(z - z.max(axis=1, keepdims=True))
-        return e / e.sum(axis=1, keepdims=True)
-    if name == "step":
-        return (z >= 0).astype(z.dtype)
-    raise ValueError(f"unknown activation {name!r}")
+    """σ(z) by the engine's own definition (nnviz.core.activations), on numpy arrays."""
+    return activations.apply(name, torch.from_numpy(np.ascontiguousarray(z))).numpy()
 
 
 def _through(name: str, a: np.ndarray, g: np.ndarray) -> np.ndarray:
