@@ -244,10 +244,8 @@ def run_export(argv: list[str]) -> int:
     if ns.mistake and (why := why_not(ns.mistake, spec.activations)):
         raise NnvizError(f"--mistake {ns.mistake}: {why}")
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from nnviz import __version__
     from nnviz.cli import headless_engine
-    from nnviz.core.phases import phase_names
-    from nnviz.render.export_job import ExportSettings, run_export_job
+    from nnviz.render.export_job import ExportSettings, run_export_job, trace_head
     from nnviz.render.view import ViewState
 
     engine = headless_engine(spec, base, ns)
@@ -275,14 +273,7 @@ def run_export(argv: list[str]) -> int:
         png_quality=ns.png_quality,
         trace_json=ns.trace_json,
     )
-    head = {
-        "nnviz": __version__,
-        "network": spec.to_json(),
-        "device": str(engine.device),
-        "dtype": engine.dtype_name,
-        "phases": phase_names(len(spec.layers) - 1),
-    }
-    written = run_export_job(engine, out, settings, head=head)
+    written = run_export_job(engine, out, settings, head=trace_head(engine))
     files = written[:-1] if ns.trace_json else written
     also = " and trace.json" if ns.trace_json else ""
     print(f"wrote {len(files)} {ns.format.upper()} file(s){also} to {out}")

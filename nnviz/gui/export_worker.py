@@ -13,7 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from nnviz.gui.session import Session
-from nnviz.render.export_job import ExportSettings
+from nnviz.render.export_job import ExportSettings, trace_head
 
 GUI_REDUCE = 'export fewer "Steps from the shown one" (or "Only the update phase")'
 """What reduces a deck over its limit, in the dialog's words."""
@@ -38,9 +38,6 @@ class ExportJob(QObject):
 
     def __init__(self, session: Session, choices: ExportChoices) -> None:
         super().__init__()
-        from nnviz import __version__
-        from nnviz.core.phases import phase_names
-        from nnviz.core.spec import to_dict
 
         self.session, self.choices = session, choices
         settings = choices.settings()
@@ -52,13 +49,7 @@ class ExportJob(QObject):
             if session.n_steps >= first
             else session.engine.get_state()
         )
-        head = {
-            "nnviz": __version__,
-            "network": to_dict(session.spec),
-            "device": str(engine.device),
-            "dtype": engine.dtype_name,
-            "phases": phase_names(len(session.spec.layers) - 1),
-        }
+        head = trace_head(engine)
         self.total = settings.frames(len(session.spec.layers))
         self.done = 0
         self.cancelled = False

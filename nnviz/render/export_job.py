@@ -42,6 +42,22 @@ class ExportSettings:
         return self.steps * self.frames_per_step(n_layers)
 
 
+def trace_head(engine) -> dict:
+    """trace.json's opening members for an export of ``engine``'s steps: the version, the
+    network, the device and number type, and the phases' names."""
+    from nnviz import __version__
+    from nnviz.core.spec import to_dict
+
+    spec = engine.spec
+    return {
+        "nnviz": __version__,
+        "network": to_dict(spec),
+        "device": str(engine.device),
+        "dtype": engine.dtype_name,
+        "phases": phase_names(len(spec.layers) - 1),
+    }
+
+
 class ExportCancelled(Exception):
     """The export was stopped between two frames; nothing of it is left."""
 
